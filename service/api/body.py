@@ -1,0 +1,89 @@
+"""Read a request body once, within the size limit, as text or as a validated JSON model."""
+
+from __future__ import annotations
+
+import json
+from typing import TypeVar
+
+from fastapi import Request
+from pydantic import BaseModel, ValidationError
+
+from ..errors import BadRequest, InvalidInput, PayloadTooLarge, UnsupportedMediaType
+
+Model = TypeVar("Model", bound=BaseModel)
+
+JSON = "application/json"
+PLAIN = "text/plain"
+
+
+async def read_limited(request: Request, limit: int) -> bytes:
+    """The raw body, refusing (413) as soon as it is known to exceed `limit` bytes."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"request body is {declared} bytes; the limit is {limit} (WIREBRIEF_MAX_BODY_BYTES)")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"request body exceeds the limit of {limit} bytes (WIREBRIEF_MAX_BODY_BYTES)")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def media_type(request: Request) -> tuple[str, str]:
+    """(media type, charset) of the request; charset defaults to utf-8."""
+    header = request.headers.get("content-type", "")
+    kind, *params = [part.strip() for part in header.split(";")]
+    charset = "utf-8"
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            charset = value.strip().strip('"').lower()
+    return kind.lower(), charset
+
+
+def decode(raw: bytes, charset: str = "utf-8") -> str:
+    try:
+        return raw.decode(charset)
+    except LookupError as exc:
+        raise UnsupportedMediaType(f"unknown charset {charset!r}") from exc
+    except UnicodeDecodeError as exc:
+        raise BadRequest(f"body is not valid {charset}: byte {exc.start} cannot be decoded") from exc
+
+
+def parse_model(raw: bytes, model: type[Model]) -> Model:
+    """Decode JSON strictly (UTF-8) and validate it; every failure is a 4xx with a reason."""
+    try:
+        data = json.loads(decode(raw))
+    except json.JSONDecodeError as exc:
+        raise BadRequest(f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput(describe(exc)) from exc
+
+
+def describe(exc: ValidationError) -> str:
+    """Pydantic's errors as one readable line: `field.path: message; ...`."""
+    parts = []
+    for error in exc.errors(include_url=False):
+        where = ".".join(str(p) for p in error["loc"]) or "body"
+        parts.append(f"{where}: {error['msg']}")
+    return "; ".join(parts)
+
+
+async def json_body(request: Request, model: type[Model], limit: int) -> Model:
+    kind, _ = media_type(request)
+    if kind != JSON:
+        raise UnsupportedMediaType(f"send {JSON} (got {kind or 'no content type'})")
+    return parse_model(await read_limited(request, limit), model)
+
+
+async def json_or_text_body(request: Request, model: type[Model], limit: int) -> Model:
+    """JSON validated as `model`, or a text/plain body taken as `{"text": body}`."""
+    kind, charset = media_type(request)
+    if kind == PLAIN:
+        return model(text=decode(await read_limited(request, limit), charset))
+    if kind == JSON:
+        return parse_model(await read_limited(request, limit), model)
+    raise UnsupportedMediaType(f"send {PLAIN} (the raw article) or {JSON} (got {kind or 'no content type'})")

@@ -1,0 +1,46 @@
+"""Service state: GET /health (alive), /ready (models), /v1/languages (what we translate)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+
+from ..detect import detectable_codes
+from ..languages import ENGLISH, NAMES
+from ..modelstore import fetch_hint
+from ..pipeline import Pipeline
+from . import schemas
+from .deps import get_pipeline
+
+router = APIRouter(tags=["service"])
+
+
+@router.get("/health", summary="Liveness: the process answers")
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/ready", response_model=schemas.ReadyOut, summary="Readiness: which models are loaded, present, missing",
+            responses={503: {"model": schemas.ReadyOut}})
+async def ready(pipeline: Pipeline = Depends(get_pipeline)) -> JSONResponse:
+    states = pipeline.pool.status()
+    missing = [s for s in states if s.state == "missing"]
+    hint = "; ".join(fetch_hint(pipeline.registry.models[s.key], pipeline.settings.models_dir) for s in missing)
+    body = schemas.ReadyOut(
+        ready=not missing,
+        models=[schemas.ModelStateOut(key=s.key, task=s.task, model_id=s.model_id, state=s.state, path=s.path,
+                                      languages=list(s.languages)) for s in states],
+        missing_hint=hint or None,
+    )
+    return JSONResponse(body.model_dump(), status_code=200 if body.ready else 503)
+
+
+@router.get("/v1/languages", response_model=list[schemas.LanguageEntry], summary="Languages and their models")
+async def languages(pipeline: Pipeline = Depends(get_pipeline)) -> list[schemas.LanguageEntry]:
+    detectable = detectable_codes()
+    return [
+        schemas.LanguageEntry(code=code, name=name,
+                              model=None if code == ENGLISH else pipeline.registry.translator_for(code).key,
+                              detectable=code in detectable)
+        for code, name in sorted(NAMES.items())
+    ]

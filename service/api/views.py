@@ -1,0 +1,51 @@
+"""Domain results → response models. One function per result type, shared by every router."""
+
+from __future__ import annotations
+
+from ..detect import Candidate, Detection
+from ..pipeline import ArticleResult
+from ..summarize import Summary
+from ..text import CleanResult
+from ..translate import Translation
+from . import schemas
+
+
+def language(candidate: Candidate) -> schemas.LanguageOut:
+    return schemas.LanguageOut(code=candidate.code, name=candidate.name, confidence=candidate.confidence)
+
+
+def detection(result: Detection) -> schemas.DetectOut:
+    return schemas.DetectOut(language=language(result.language), candidates=[language(c) for c in result.candidates],
+                             source=result.source, warnings=list(result.warnings))
+
+
+def cleaning(result: CleanResult, raw: str) -> schemas.CleaningOut:
+    removed = [schemas.RemovalOut(rule=r.rule, text=r.text, line=r.line) for r in result.removed]
+    return schemas.CleaningOut(text=result.text, removed=removed, chars_in=len(raw), chars_out=len(result.text))
+
+
+def translation(result: Translation | None) -> schemas.TranslationOut | None:
+    if result is None:
+        return None
+    return schemas.TranslationOut(text=result.text, model=result.model, engine=result.engine,
+                                  source_lang=result.source_lang, sentences=result.sentences, chunks=result.chunks)
+
+
+def summary(result: Summary | None) -> schemas.SummaryOut | None:
+    if result is None:
+        return None
+    return schemas.SummaryOut(headline=result.headline, summary=result.summary, key_points=list(result.key_points),
+                              word_count=result.word_count, style=result.style, method=result.method,
+                              model=result.model, chunks=result.chunks, rounds=result.rounds)
+
+
+def article(result: ArticleResult, raw: str) -> schemas.ArticleOut:
+    return schemas.ArticleOut(
+        language=detection(result.language),
+        cleaning=cleaning(result.cleaning, raw),
+        translation=translation(result.translation),
+        title=result.title,
+        summary=summary(result.summary),
+        warnings=result.warnings,
+        timings_ms=result.timings_ms,
+    )

@@ -1,0 +1,49 @@
+"""transformers engine: `from_pretrained` on a local folder, `generate` under inference mode."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Sequence
+
+import torch
+from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+from ..registry import ModelSpec
+from .base import GenerationOptions
+
+#: tokenizers report 1e30 when a checkpoint sets no limit; the position table is the real one
+_UNBOUNDED = 100_000
+
+
+class TransformersSeq2Seq:
+    engine = "transformers"
+
+    def __init__(self, spec: ModelSpec, path: Path, *, device: str = "cpu") -> None:
+        self.spec = spec
+        self.device = torch.device(device)
+        self.tokenizer = AutoTokenizer.from_pretrained(path)
+        self.model = AutoModelForSeq2SeqLM.from_pretrained(path).to(self.device).eval()
+        declared = (getattr(self.model.config, "max_position_embeddings", None), self.tokenizer.model_max_length)
+        limits = [int(x) for x in declared if x and x < _UNBOUNDED]
+        self.max_input_tokens = min(limits) if limits else 512
+        # One generate at a time per model: torch already uses every core for one call, and
+        # fast tokenizers are not re-entrant ("Already borrowed").
+        self._lock = threading.Lock()
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
+        with self._lock:
+            encoded = self.tokenizer(list(texts), add_special_tokens=True, truncation=False)
+        return [len(ids) for ids in encoded["input_ids"]]
+
+    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
+        if not texts:
+            return []
+        with self._lock:
+            batch = self.tokenizer(list(texts), return_tensors="pt", padding=True, truncation=False)
+            batch = batch.to(self.device)
+            with torch.inference_mode():
+                output = self.model.generate(**batch, do_sample=False, **options.as_kwargs())
+            return self.tokenizer.batch_decode(output, skip_special_tokens=True, clean_up_tokenization_spaces=True)

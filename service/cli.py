@@ -1,0 +1,175 @@
+"""The `wirebrief` command: serve the API, process files, manage models."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .config import get_settings
+from .errors import WirebriefError
+from .modelstore import PullError, fetch_hint, locate, pull
+from .registry import ModelSpec, Registry
+
+app = typer.Typer(help="wirebrief: clean, detect, translate and summarize news articles.", no_args_is_help=True)
+models_app = typer.Typer(help="List, fetch and check the models in the registry.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+
+def _registry() -> Registry:
+    return Registry.load(get_settings().registry_path)
+
+
+@app.command()
+def serve(host: Optional[str] = typer.Option(None, help="Default: WIREBRIEF_HOST (127.0.0.1)."),
+          port: Optional[int] = typer.Option(None, help="Default: WIREBRIEF_PORT (8000).")) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from .api import create_app
+
+    settings = get_settings()
+    missing = [s for s in _registry().models.values() if not locate(s, settings.models_dir).present]
+    for spec in missing:
+        typer.secho(f"model missing: {spec.key} ({spec.model_id}): {fetch_hint(spec, settings.models_dir)}",
+                    fg="yellow", err=True)
+    if missing:
+        typer.secho(f"{len(missing)} model(s) missing: requests that need them answer 503 model_unavailable; "
+                    "extractive summaries of English text work without any model.", fg="yellow", err=True)
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+
+
+@app.command()
+def process(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, readable=True),
+            as_json: bool = typer.Option(False, "--json", help="Print JSON instead of readable text."),
+            out: Optional[Path] = typer.Option(None, help="Also write FILE.json results into this folder."),
+            source_lang: Optional[str] = typer.Option(None, help="Skip detection: ISO 639-1 code."),
+            style: Optional[str] = typer.Option(None, help="Summary style: brief | standard | bullets."),
+            method: Optional[str] = typer.Option(None, help="abstractive | extractive.")) -> None:
+    """Run articles through the whole pipeline."""
+    from .api import views
+    from .pipeline import ArticleRequest, Pipeline, SummaryRequest
+
+    if method not in (None, "abstractive", "extractive"):
+        raise typer.BadParameter("method must be abstractive or extractive", param_hint="--method")
+    pipeline = Pipeline.from_settings(get_settings())
+    if out:
+        out.mkdir(parents=True, exist_ok=True)
+    failures = 0
+    for path in files:
+        raw = path.read_text(encoding="utf-8")
+        try:
+            result = pipeline.process(ArticleRequest(text=raw, source_lang=source_lang,
+                                                     summary=SummaryRequest(style=style, method=method)))
+        except WirebriefError as exc:
+            failures += 1
+            typer.secho(f"{path}: {exc.code}: {exc.message}", fg="red", err=True)
+            continue
+        payload = views.article(result, raw).model_dump()
+        if out:
+            (out / f"{path.stem}.json").write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        if as_json:
+            typer.echo(json.dumps({"file": str(path), **payload}, ensure_ascii=False))
+        else:
+            typer.echo(_readable(path, payload))
+    raise typer.Exit(1 if failures else 0)
+
+
+def _readable(path: Path, payload: dict) -> str:
+    lang = payload["language"]["language"]
+    lines = [f"== {path}", f"language: {lang['name']} ({lang['code']}, {lang['confidence']:.2f})",
+             f"removed:  {len(payload['cleaning']['removed'])} boilerplate item(s)"]
+    if payload["translation"]:
+        t = payload["translation"]
+        lines.append(f"translated by {t['model']}: {t['sentences']} sentences in {t['chunks']} chunks")
+    if payload["summary"]:
+        s = payload["summary"]
+        lines += [f"headline: {s['headline']}", f"summary ({s['method']}, {s['style']}, {s['word_count']} words):",
+                  f"  {s['summary']}", "key points:", *[f"  - {p}" for p in s["key_points"]]]
+    lines += [f"warning: {w}" for w in payload["warnings"]]
+    return "\n".join(lines)
+
+
+@models_app.command("list")
+def models_list(as_json: bool = typer.Option(False, "--json")) -> None:
+    """What is configured, whether it is on disk, and its size."""
+    settings = get_settings()
+    rows = []
+    for spec in _registry().models.values():
+        where = locate(spec, settings.models_dir)
+        rows.append({"key": spec.key, "task": spec.task, "model_id": spec.model_id, "present": where.present,
+                     "size_mb": round(where.size_bytes / 2**20, 1), "path": str(where.path) if where.path else None,
+                     "languages": list(spec.languages)})
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        state = f"present {row['size_mb']:>8.1f} MB" if row["present"] else "missing"
+        langs = ",".join(row["languages"])
+        typer.echo(f"{row['key']:<18} {row['task']:<13} {state:<20} {row['model_id']}  {langs}")
+
+
+def _selected(registry: Registry, lang: Optional[str], model: Optional[str], all_models: bool) -> list[ModelSpec]:
+    if model:
+        if model not in registry.models:
+            raise typer.BadParameter(f"no model {model!r}; see `wirebrief models list`", param_hint="--model")
+        return [registry.models[model]]
+    if lang:
+        return [registry.translator_for(lang)]
+    if all_models:
+        return list(registry.models.values())
+    # the defaults: the Norwegian reference route, the catch-all and the summarizer
+    defaults = [registry.translator_for("no"), *(s for s in registry.translation_models() if "*" in s.languages),
+                registry.summarizer]
+    return list({spec.key: spec for spec in defaults}.values())
+
+
+@models_app.command("pull")
+def models_pull(lang: Optional[str] = typer.Option(None, help="Fetch the model that serves this language."),
+                model: Optional[str] = typer.Option(None, help="Fetch this registry entry."),
+                all_models: bool = typer.Option(False, "--all", help="Fetch every configured model."),
+                missing_only: bool = typer.Option(True, help="Skip models already on disk.")) -> None:
+    """Fetch models from the Hugging Face hub into the models folder (WIREBRIEF_MODELS_DIR)."""
+    settings = get_settings()
+    failed = 0
+    for spec in _selected(_registry(), lang, model, all_models):
+        if missing_only and locate(spec, settings.models_dir).present:
+            typer.echo(f"{spec.key}: present")
+            continue
+        typer.echo(f"{spec.key}: fetching {spec.model_id} ...")
+        try:
+            path = pull(spec, settings.models_dir, timeout_s=settings.hub_timeout_s)
+        except PullError as exc:
+            failed += 1
+            typer.secho(f"{spec.key}: {exc}", fg="red", err=True)
+            continue
+        typer.echo(f"{spec.key}: saved to {path}")
+    raise typer.Exit(1 if failed else 0)
+
+
+@models_app.command("check")
+def models_check() -> None:
+    """Load every present model and run one tiny generation; exit 1 if any is missing or broken."""
+    from .backends import GenerationOptions, ModelPool
+
+    settings = get_settings()
+    registry = _registry()
+    pool = ModelPool(registry, settings.models_dir, device=settings.device)
+    bad = 0
+    for spec in registry.models.values():
+        try:
+            backend = pool.get(spec)
+            [output] = backend.generate(["Hei."], GenerationOptions(max_new_tokens=8, num_beams=1))
+        except WirebriefError as exc:
+            bad += 1
+            typer.secho(f"{spec.key}: {exc.message}", fg="red")
+            continue
+        typer.secho(f"{spec.key}: ok ({backend.engine}, loaded in {pool.load_seconds[spec.key]:.1f}s, "
+                    f"max input {backend.max_input_tokens} tokens, sample {output[:40]!r})", fg="green")
+    raise typer.Exit(1 if bad else 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

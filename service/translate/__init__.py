@@ -1,0 +1,49 @@
+"""Translate an article to English sentence by sentence, keeping every sentence and paragraph."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ..backends import GenerationOptions, Seq2SeqBackend
+from ..backends.batching import generate_sorted
+from ..config import Settings
+from ..text import collapse_repeats, pack, reassemble, segment
+
+
+@dataclass(frozen=True)
+class Translation:
+    text: str
+    model: str
+    engine: str
+    source_lang: str
+    sentences: int
+    chunks: int
+
+
+def translate(text: str, lang: str, backend: Seq2SeqBackend, settings: Settings) -> Translation:
+    """Segment, pack into chunks the model can take whole, generate in length-sorted batches.
+
+    Over-long sentences are split rather than truncated, and a repetition guard trims the
+    runaway loops that MarianMT sometimes produces on unusual input.
+    """
+    sentences = segment(text, lang)
+    budget = min(settings.translate_max_input_tokens, backend.max_input_tokens)
+    chunks = pack(sentences, backend.count_tokens, budget,
+                  max_sentences=settings.translate_sentences_per_chunk, within_paragraph=True)
+
+    def options_for(longest: int) -> GenerationOptions:
+        bound = math.ceil(longest * settings.translate_length_ratio) + 10
+        return GenerationOptions(num_beams=settings.translate_beams,
+                                 max_new_tokens=min(bound, settings.translate_max_new_tokens))
+
+    outputs = generate_sorted(backend, [chunk.text for chunk in chunks], options_for, settings.translate_batch_size)
+    outputs = [collapse_repeats(out.strip(), settings.repeat_guard) for out in outputs]
+    return Translation(
+        text=reassemble(chunks, outputs),
+        model=backend.spec.model_id,
+        engine=backend.engine,
+        source_lang=lang,
+        sentences=len(sentences),
+        chunks=len(chunks),
+    )

@@ -1,0 +1,91 @@
+"""Shared fixtures: tiny real models built from the seed text, a registry and settings pointing at them.
+
+Nothing here touches the network: HF_HUB_OFFLINE is forced before transformers is imported.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+
+from pathlib import Path  # noqa: E402
+from typing import Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+
+from service.api import create_app  # noqa: E402
+from service.config import PROJECT_ROOT, Settings  # noqa: E402
+from service.pipeline import Pipeline  # noqa: E402
+from service.testing import modelgen  # noqa: E402
+
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+SEED_FILES = sorted(SEEDS_DIR.glob("*.txt"))
+NORWEGIAN_SEED = SEEDS_DIR / "004_916f6436b312c54f.txt"
+ENGLISH_SEEDS = [p for p in SEED_FILES if p != NORWEGIAN_SEED]
+
+
+def seed_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A MarianMT and a BART checkpoint with tiny dims, trained for seconds to copy seed sentences."""
+    root = tmp_path_factory.mktemp("tiny-models")
+    corpus = modelgen.seed_corpus(SEEDS_DIR)
+    return {
+        "marian": modelgen.build_marian(root / "marian", corpus, train_steps=modelgen.MARIAN_TRAIN_STEPS),
+        "bart": modelgen.build_bart(root / "bart", corpus, train_steps=modelgen.BART_TRAIN_STEPS),
+    }
+
+
+def write_registry(path: Path, marian: Path, bart: Path | None, *, summarizer_present: bool = True) -> Path:
+    """A registry like the shipped one: gmq and the catch-all are tiny Marian; German is not on disk."""
+    bart_entry = f'path = "{bart}"' if summarizer_present and bart else 'path = "/nonexistent/distilbart"'
+    path.write_text(f"""
+summarizer = "distilbart-cnn"
+
+[models.opus-mt-gmq-en]
+task = "translation"
+hub_id = "Helsinki-NLP/opus-mt-gmq-en"
+path = "{marian}"
+languages = ["no", "nb", "nn", "da", "sv", "is", "fo"]
+
+[models.opus-mt-de-en]
+task = "translation"
+hub_id = "Helsinki-NLP/opus-mt-de-en"
+languages = ["de"]
+
+[models.opus-mt-mul-en]
+task = "translation"
+hub_id = "Helsinki-NLP/opus-mt-mul-en"
+path = "{marian}"
+languages = ["*"]
+
+[models.distilbart-cnn]
+task = "summarization"
+hub_id = "sshleifer/distilbart-cnn-12-6"
+{bart_entry}
+""", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def settings(tiny_models: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    root = tmp_path_factory.mktemp("wirebrief")
+    registry = write_registry(root / "registry.toml", tiny_models["marian"], tiny_models["bart"])
+    return Settings(registry_path=registry, models_dir=root / "cache", data_dir=root / "data", translate_beams=2)
+
+
+@pytest.fixture(scope="session")
+def pipeline(settings: Settings) -> Pipeline:
+    return Pipeline.from_settings(settings)
+
+
+@pytest.fixture(scope="session")
+def client(settings: Settings, pipeline: Pipeline) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, pipeline)) as test_client:
+        yield test_client
