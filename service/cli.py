@@ -156,7 +156,7 @@ def models_check() -> None:
 
     settings = get_settings()
     registry = _registry()
-    pool = ModelPool(registry, settings.models_dir, device=settings.device)
+    pool = ModelPool(registry, settings)
     bad = 0
     for spec in registry.models.values():
         try:
@@ -169,6 +169,36 @@ def models_check() -> None:
         typer.secho(f"{spec.key}: ok ({backend.engine}, loaded in {pool.load_seconds[spec.key]:.1f}s, "
                     f"max input {backend.max_input_tokens} tokens, sample {output[:40]!r})", fg="green")
     raise typer.Exit(1 if bad else 0)
+
+
+@models_app.command("convert")
+def models_convert(model: Optional[str] = typer.Option(None, help="Convert this registry entry."),
+                   lang: Optional[str] = typer.Option(None, help="Convert the model that serves this language."),
+                   all_models: bool = typer.Option(False, "--all", help="Convert every present model."),
+                   quantization: Optional[str] = typer.Option(
+                       None, help="int8, int8_float16, float16, float32 (default: WIREBRIEF_CT2_QUANTIZATION).")
+                   ) -> None:
+    """Convert present models to CTranslate2 (int8 on CPU); `auto` engine then serves them."""
+    from .modelstore import convert
+
+    settings = get_settings()
+    registry = _registry()
+    chosen = quantization or settings.quantization()
+    failed = 0
+    for spec in _selected(registry, lang, model, all_models):
+        where = locate(spec, settings.models_dir)
+        if where.path is None:
+            failed += 1
+            typer.secho(f"{spec.key}: not on disk; {fetch_hint(spec, settings.models_dir)}", fg="red", err=True)
+            continue
+        try:
+            target = convert(spec, where.path, settings.models_dir, chosen)
+        except Exception as exc:  # noqa: BLE001 - report per model, go on with the rest
+            failed += 1
+            typer.secho(f"{spec.key}: conversion failed: {type(exc).__name__}: {exc}", fg="red", err=True)
+            continue
+        typer.echo(f"{spec.key}: {chosen} model written to {target}")
+    raise typer.Exit(1 if failed else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -36,7 +37,6 @@ class Settings(BaseSettings):
 
     # Translation.
     translate_beams: int = Field(4, ge=1, le=16)
-    translate_batch_size: int = Field(16, ge=1, description="Sentences per generate() call.")
     translate_max_input_tokens: int = Field(256, ge=8, description="Longer sentences are split, never truncated.")
     translate_sentences_per_chunk: int = Field(1, ge=1, description="MarianMT is trained on single sentences.")
     translate_length_ratio: float = Field(1.6, gt=0, description="max new tokens = ratio * input tokens + 10.")
@@ -46,13 +46,68 @@ class Settings(BaseSettings):
     # Summaries.
     summary_style: str = "standard"
     summary_method: Literal["abstractive", "extractive"] = "abstractive"
-    summary_batch_size: int = Field(4, ge=1, description="Chunks per generate() call in the map step.")
     summary_max_input_tokens: int = Field(0, ge=0, description="0: the model's own limit.")
     summary_max_rounds: int = Field(3, ge=1, description="Map-reduce rounds before giving up with an error.")
+
+    # Storage (jobs, webhooks, keys). Empty: SQLite in data_dir. Or postgresql+psycopg://...
+    database_url: str = Field("", description="SQLAlchemy URL of the job database.")
+
+    # -- batch jobs (issue 4) --
+    job_workers: int = Field(2, ge=0, description="Item worker threads per process; 0: this process only enqueues.")
+    job_max_items: int = Field(10_000, ge=1, description="Items per job; more is 413.")
+    job_max_item_bytes: int = Field(1024 * 1024, ge=1, description="UTF-8 bytes of one item's text; more is 413.")
+    job_max_bytes: int = Field(64 * 1024 * 1024, ge=1, description="Bytes of one job's request body; more is 413.")
+    job_item_max_attempts: int = Field(3, ge=1, description="Tries per item (transient errors, lost workers).")
+    job_retry_backoff_s: float = Field(5.0, ge=0, description="Transient item retry waits base * 2^(try-1).")
+    job_lease_s: float = Field(60.0, gt=0, description="A claimed item whose lease lapses is claimable again.")
+    job_poll_interval_s: float = Field(1.0, gt=0, description="Idle workers look for due or lapsed items this often.")
+    job_shutdown_grace_s: float = Field(10.0, ge=0, description="On stop, wait this long for items in flight.")
+    job_page_max: int = Field(100, ge=1, description="Largest page of GET /v1/jobs and deliveries.")
+
+    # -- webhooks (issue 4) --
+    webhook_workers: int = Field(2, ge=0, description="Delivery threads per process; 0: deliver nothing here.")
+    webhook_timeout_s: float = Field(10.0, gt=0, description="Per-attempt HTTP timeout (connect, read, write).")
+    webhook_retry_schedule_s: list[float] = Field(
+        [5, 25, 125, 625, 3125, 15625], min_length=1,
+        description="Waits before each retry (JSON list); one attempt more than entries, then failed.")
+    webhook_retry_jitter: float = Field(0.2, ge=0, le=1, description="Each wait is scaled by 1 ± this, at random.")
+    webhook_retry_after_max_s: float = Field(3600.0, ge=0, description="Cap on a receiver's Retry-After.")
+    webhook_poll_interval_s: float = Field(1.0, gt=0, description="Delivery threads look for due retries this often.")
+    webhook_secret_grace_s: float = Field(86_400.0, ge=0, description="A rotated-out secret still signs this long.")
+    webhook_allowed_hosts: str = Field("", description="Comma-separated hosts exempt from the SSRF guard.")
+    webhook_public_base_url: str = Field("", description="Prefix of result links in event payloads.")
+    newsroom_secret: str = Field("", description="whsec_ secret(s) of POST /v1/hooks/newsroom, space-separated.")
+    newsroom_callback_url: str = Field("", description="Where article.processed for newsroom hooks is sent.")
+    newsroom_tolerance_s: float = Field(300.0, gt=0, description="Inbound webhook-timestamp skew accepted.")
+
+    # -- speed: engines, batching, cache (issue 3) --
+    engine: Literal["auto", "transformers", "ctranslate2"] = Field(
+        "auto", description="auto: a converted CTranslate2 model when present, else transformers.")
+    ct2_quantization: str = Field("auto", description="auto: int8 on CPU, int8_float16 on CUDA.")
+    ct2_inter_threads: int = Field(1, ge=1, description="Batches CTranslate2 runs in parallel per model.")
+    ct2_intra_threads: int = Field(0, ge=0, description="Threads per batch; 0: all cores / inter_threads.")
+    batch_max_tokens: int = Field(8192, ge=1, description="Padded input tokens per generate call.")
+    batch_max_items: int = Field(64, ge=1, description="Inputs (sentences or chunks) per generate call.")
+    batch_wait_ms: float = Field(10.0, ge=0, description="How long a lone input waits for company.")
+    batch_max_queue: int = Field(4096, ge=1, description="Queued inputs per model before 429.")
+    generation_timeout_s: float = Field(600.0, gt=0, description="A request waiting longer gets 504.")
+    cache_max_entries: int = Field(1024, ge=0, description="Cached article results (LRU); 0 disables.")
 
     # Detection.
     detect_min_chars: int = Field(40, ge=1, description="Shorter text gets a short_text warning.")
     detect_min_confidence: float = Field(0.80, ge=0, le=1, description="Below this, an ambiguous_language warning.")
+
+
+    def quantization(self) -> str:
+        """The CTranslate2 compute type for this device."""
+        if self.ct2_quantization != "auto":
+            return self.ct2_quantization
+        return "int8_float16" if self.device.startswith("cuda") else "int8"
+
+    def ct2_threads(self) -> int:
+        if self.ct2_intra_threads:
+            return self.ct2_intra_threads
+        return max(1, (os.cpu_count() or 1) // self.ct2_inter_threads)
 
 
 @lru_cache

@@ -9,9 +9,10 @@ class WirebriefError(Exception):
     code = "internal_error"
     status = 500
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.headers = headers or {}
 
 
 class BadRequest(WirebriefError):
@@ -50,3 +51,37 @@ class ModelUnavailable(WirebriefError):
 
 class GenerationFailed(WirebriefError):
     code, status = "generation_failed", 500
+
+
+class Overloaded(WirebriefError):
+    """The model's queue is full: come back later (429 with Retry-After), memory stays bounded."""
+
+    code, status = "overloaded", 429
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after_s)})
+        self.retry_after_s = retry_after_s
+
+
+class GenerationTimeout(WirebriefError):
+    code, status = "generation_timeout", 504
+
+
+class NotFound(WirebriefError):
+    code, status = "not_found", 404
+
+
+class Conflict(WirebriefError):
+    """The request clashes with the resource's state (an idempotency key reused with another body, ...)."""
+
+    code, status = "conflict", 409
+
+
+class InvalidSignature(WirebriefError):
+    """An inbound webhook whose signature headers are missing or match none of our secrets."""
+
+    code, status = "invalid_signature", 401
+
+
+class StaleTimestamp(InvalidSignature):
+    code = "stale_timestamp"

@@ -64,6 +64,27 @@ def _hf_cache_path(spec: ModelSpec) -> Path | None:
     return found if _is_checkpoint(found) else None
 
 
+def ct2_dir(spec: ModelSpec, models_dir: Path, quantization: str) -> Path:
+    """Where `wirebrief models convert` writes the CTranslate2 version of `spec`."""
+    return snapshot_dir(spec, models_dir).with_name(f"{snapshot_dir(spec, models_dir).name}-ct2-{quantization}")
+
+
+def locate_ct2(spec: ModelSpec, models_dir: Path, quantization: str) -> Path | None:
+    folder = ct2_dir(spec, models_dir, quantization)
+    return folder if (folder / "model.bin").is_file() else None
+
+
+def convert(spec: ModelSpec, source: Path, models_dir: Path, quantization: str) -> Path:
+    """Convert a transformers checkpoint to CTranslate2 with the given quantization."""
+    import ctranslate2
+
+    target = ct2_dir(spec, models_dir, quantization)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    converter = ctranslate2.converters.TransformersConverter(str(source))
+    converter.convert(str(target), quantization=quantization, force=True)
+    return target
+
+
 def fetch_hint(spec: ModelSpec, models_dir: Path) -> str:
     """One sentence a person can act on to make `spec` present."""
     if spec.path is not None:

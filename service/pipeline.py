@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator, Literal
 
 from .backends import ModelPool
+from .cache import LRUCache, cache_key
 from .config import Settings
 from .detect import Detection, detect
 from .errors import EmptyText, PayloadTooLarge
@@ -42,6 +44,7 @@ class ArticleResult:
     summary: Summary | None
     warnings: list[str]
     timings_ms: dict[str, float]
+    cached: bool = False
 
 
 class Pipeline:
@@ -52,11 +55,12 @@ class Pipeline:
         self.registry = registry
         self.pool = pool
         self.prompts = prompts
+        self.cache: LRUCache[ArticleResult] = LRUCache(settings.cache_max_entries)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Pipeline":
         registry = Registry.load(settings.registry_path)
-        pool = ModelPool(registry, settings.models_dir, device=settings.device)
+        pool = ModelPool(registry, settings)
         return cls(settings, registry, pool, Prompts.load(settings.prompts_dir))
 
     # -- single steps (also served on their own endpoints) ------------------------------------
@@ -92,7 +96,7 @@ class Pipeline:
         spec = self.registry.summarizer
         return summarize_abstractive(
             english, self.pool.get(spec), style, self.prompts, template=spec.prompt,
-            batch_size=self.settings.summary_batch_size, max_input_tokens=self.settings.summary_max_input_tokens,
+            max_input_tokens=self.settings.summary_max_input_tokens,
             max_rounds=self.settings.summary_max_rounds, title=title,
         )
 
@@ -106,8 +110,12 @@ class Pipeline:
             detection = self.detect(cleaned.text, request.source_lang)
         warnings = list(detection.warnings)
         lang = detection.language.code
-        if lang != ENGLISH:
-            self.registry.translator_for(lang)  # an unserved language fails (422) before any model work
+        key = self._cache_key(cleaned.text, lang, request)  # unserved language: 422 before any model work
+        with _timed(timings, "cache"):
+            hit = self.cache.get(key)
+        if hit is not None:
+            timings["total"] = round(sum(timings.values()), 1)
+            return dataclasses.replace(hit, language=detection, cleaning=cleaned, timings_ms=timings, cached=True)
 
         translation: Translation | None = None
         english, title = cleaned.text, request.title
@@ -123,7 +131,7 @@ class Pipeline:
                 summary = self.summarize(english, request.summary, title=title)
             warnings.extend(summary.warnings)
         timings["total"] = round(sum(timings.values()), 1)
-        return ArticleResult(
+        result = ArticleResult(
             language=detection,
             cleaning=cleaned,
             translation=translation if request.translate else None,
@@ -131,6 +139,26 @@ class Pipeline:
             summary=summary,
             warnings=warnings,
             timings_ms=timings,
+        )
+        self.cache.put(key, result)
+        return result
+
+    def _cache_key(self, text: str, lang: str, request: ArticleRequest) -> str:
+        """Everything that shapes a result: the text, the models (and revisions), decoding settings."""
+        settings = self.settings
+        summary = request.summary
+        style = self.prompts.style(summary.style) if summary else None
+        method = (summary.method or settings.summary_method) if summary else None
+        return cache_key(
+            text=" ".join(text.split()), title=request.title, lang=lang, translate=request.translate,
+            translator=self.registry.translator_for(lang).model_id if lang != ENGLISH else None,
+            summarizer=self.registry.summarizer.model_id if method == "abstractive" else None,
+            style=dataclasses.asdict(style) if style else None, method=method,
+            engine=(settings.engine, settings.quantization()),
+            decoding=settings.model_dump(include={"translate_beams", "translate_max_input_tokens",
+                                                  "translate_sentences_per_chunk", "translate_length_ratio",
+                                                  "translate_max_new_tokens", "repeat_guard",
+                                                  "summary_max_input_tokens", "summary_max_rounds"}),
         )
 
 

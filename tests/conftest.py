@@ -10,6 +10,9 @@ import os
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
+import hashlib  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Iterator  # noqa: E402
 
@@ -31,15 +34,30 @@ def seed_text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def _model_cache_dir() -> Path:
+    """Built models are reused across test runs while the builder and the seeds are unchanged."""
+    digest = hashlib.sha256(Path(modelgen.__file__).read_bytes())
+    for path in SEED_FILES:
+        digest.update(path.read_bytes())
+    root = Path(os.environ.get("WIREBRIEF_TEST_MODEL_CACHE", PROJECT_ROOT / ".test-models"))
+    return root / digest.hexdigest()[:16]
+
+
 @pytest.fixture(scope="session")
-def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def tiny_models() -> dict[str, Path]:
     """A MarianMT and a BART checkpoint with tiny dims, trained for seconds to copy seed sentences."""
-    root = tmp_path_factory.mktemp("tiny-models")
-    corpus = modelgen.seed_corpus(SEEDS_DIR)
-    return {
-        "marian": modelgen.build_marian(root / "marian", corpus, train_steps=modelgen.MARIAN_TRAIN_STEPS),
-        "bart": modelgen.build_bart(root / "bart", corpus, train_steps=modelgen.BART_TRAIN_STEPS),
-    }
+    folder = _model_cache_dir()
+    if not (folder / "bart" / "config.json").is_file():
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix="building-", dir=folder.parent))
+        corpus = modelgen.seed_corpus(SEEDS_DIR)
+        modelgen.build_marian(staging / "marian", corpus, train_steps=modelgen.MARIAN_TRAIN_STEPS)
+        modelgen.build_bart(staging / "bart", corpus, train_steps=modelgen.BART_TRAIN_STEPS)
+        try:
+            staging.rename(folder)  # atomic: a concurrent session either sees all of it or builds its own
+        except OSError:  # another session finished first: use theirs
+            shutil.rmtree(staging, ignore_errors=True)
+    return {"marian": folder / "marian", "bart": folder / "bart"}
 
 
 def write_registry(path: Path, marian: Path, bart: Path | None, *, summarizer_present: bool = True) -> Path:

@@ -36,7 +36,7 @@ def test_templates_fill_text_and_bounds() -> None:
 
 
 def test_whole_sentences_drops_fragments_and_repeats() -> None:
-    raw = "Kyiv was hit. kyiv was hit! The mayor said two died. The attack came at night and"
+    raw = "Kyiv was hit. KYIV was hit! The mayor said two died. The attack came at night and"
     assert whole_sentences(raw) == ["Kyiv was hit.", "The mayor said two died."]
 
 
@@ -109,7 +109,7 @@ def test_abstractive_map_reduce_on_tiny_bart(pipeline) -> None:
     article = "\n\n".join(clean(seed_text(p)).text for p in ENGLISH_SEEDS)
     assert backend.count_tokens([article])[0] > backend.max_input_tokens
     summary = summarize_abstractive(article, backend, PROMPTS.style("standard"), PROMPTS, template=None,
-                                    batch_size=4, max_input_tokens=0, max_rounds=3)
+                                    max_input_tokens=0, max_rounds=3)
     assert summary.rounds >= 2 and summary.chunks >= 2
     assert summary.summary and summary.word_count == len(summary.summary.split())
     assert " ".join(whole_sentences(summary.summary)) == summary.summary, "only whole, distinct sentences"

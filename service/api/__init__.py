@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import AsyncIterator
 
 from fastapi import FastAPI
 
 from .. import __version__
 from ..config import Settings, get_settings
+from ..db import Database
+from ..jobs import JobService
 from ..pipeline import Pipeline
-from . import articles, errors, meta, openapi, steps
+from ..webhooks import WebhookService
+from . import articles, errors, hooks, jobs, meta, openapi, steps, webhooks
 
 DESCRIPTION = """Clean raw news articles, detect their language, translate them to English (MarianMT)
 and summarize them in one uniform English shape. Errors are always `{"error": {"code", "message"}}`."""
@@ -22,12 +25,23 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
         app.state.pipeline = pipeline or Pipeline.from_settings(settings)
-        yield
+        app.state.db = Database.from_settings(settings)
+        app.state.db.create_all()
+        async with AsyncExitStack() as stack:
+            # -- background services start here, in order; stop in reverse (issue 4) --
+            app.state.webhooks = stack.enter_context(WebhookService(app.state.db, settings).running())
+            app.state.jobs = stack.enter_context(
+                JobService(app.state.db, app.state.pipeline, settings, app.state.webhooks).running())
+            yield
+        app.state.db.dispose()
+        if pipeline is None:  # we own the models: stop their batcher threads
+            app.state.pipeline.pool.close()
 
     app = FastAPI(title="wirebrief", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     errors.install(app)
-    for module in (articles, steps, meta):
+    for module in (articles, steps, meta, jobs, webhooks, hooks):  # -- routers (issue 4) --
         app.include_router(module.router)
     openapi.install(app)
     return app

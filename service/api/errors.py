@@ -25,7 +25,7 @@ def install(app: FastAPI) -> None:
     async def _ours(_: Request, exc: WirebriefError) -> JSONResponse:
         if exc.status >= 500:
             log.warning("%s: %s", exc.code, exc.message)
-        return error_response(exc.status, exc.code, exc.message)
+        return error_response(exc.status, exc.code, exc.message, exc.headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -29,7 +29,7 @@ async def ready(pipeline: Pipeline = Depends(get_pipeline)) -> JSONResponse:
     body = schemas.ReadyOut(
         ready=not missing,
         models=[schemas.ModelStateOut(key=s.key, task=s.task, model_id=s.model_id, state=s.state, path=s.path,
-                                      languages=list(s.languages)) for s in states],
+                                      languages=list(s.languages), engine=s.engine) for s in states],
         missing_hint=hint or None,
     )
     return JSONResponse(body.model_dump(), status_code=200 if body.ready else 503)

@@ -105,6 +105,7 @@ class ArticleOut(BaseModel):
     summary: SummaryOut | None
     warnings: list[str]
     timings_ms: dict[str, float]
+    cached: bool = Field(..., description="True when answered from the result cache.")
 
 
 class TranslateOut(BaseModel):
@@ -127,6 +128,7 @@ class ModelStateOut(BaseModel):
     state: Literal["loaded", "present", "missing"]
     path: str | None
     languages: list[str]
+    engine: str | None = Field(..., description="Engine of the loaded model (transformers, ctranslate2).")
 
 
 class ReadyOut(BaseModel):

@@ -48,4 +48,5 @@ def article(result: ArticleResult, raw: str) -> schemas.ArticleOut:
         summary=summary(result.summary),
         warnings=result.warnings,
         timings_ms=result.timings_ms,
+        cached=result.cached,
     )

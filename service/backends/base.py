@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import asdict, dataclass
 from typing import Protocol, Sequence
 
 from ..registry import ModelSpec
@@ -10,16 +11,30 @@ from ..registry import ModelSpec
 
 @dataclass(frozen=True)
 class GenerationOptions:
-    """Decoding settings for one `generate` call. `None` keeps the model's own generation config."""
+    """Decoding settings for one `generate` call. `None` keeps the model's own generation config.
+
+    `length_ratio` bounds the output relative to the input: a batch whose longest input has
+    n tokens may generate at most `ceil(length_ratio * n) + 10` new tokens (capped by
+    `max_new_tokens`). Translation uses it so a runaway decode cannot go on for long.
+    Frozen and hashable: requests with equal options can share a batch.
+    """
 
     num_beams: int | None = None
     max_new_tokens: int | None = None
     min_new_tokens: int | None = None
     no_repeat_ngram_size: int | None = None
     length_penalty: float | None = None
+    length_ratio: float | None = None
 
-    def as_kwargs(self) -> dict[str, float | int]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
+    def for_batch(self, longest_input: int) -> dict[str, float | int]:
+        """Concrete keyword arguments for a batch whose longest input has `longest_input` tokens."""
+        kwargs = {k: v for k, v in asdict(self).items() if v is not None and k != "length_ratio"}
+        if self.length_ratio is not None:
+            bound = math.ceil(self.length_ratio * longest_input) + 10
+            kwargs["max_new_tokens"] = min(bound, self.max_new_tokens or bound)
+        if "min_new_tokens" in kwargs and "max_new_tokens" in kwargs:
+            kwargs["min_new_tokens"] = min(kwargs["min_new_tokens"], kwargs["max_new_tokens"])
+        return kwargs
 
 
 class Seq2SeqBackend(Protocol):
@@ -36,5 +51,8 @@ class Seq2SeqBackend(Protocol):
         ...
 
     def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
-        """One output per input, same order. Never truncates input: callers chunk first."""
+        """One output per input, same order. Never truncates input: callers chunk first.
+
+        Inputs are generated as one padded batch: callers (the batcher) choose what goes together.
+        """
         ...

@@ -16,6 +16,13 @@ from .base import GenerationOptions
 _UNBOUNDED = 100_000
 
 
+def input_limit(model_config: object, tokenizer: object) -> int:
+    """The longest input the model can encode: its position table or the tokenizer's limit."""
+    declared = (getattr(model_config, "max_position_embeddings", None), getattr(tokenizer, "model_max_length", None))
+    limits = [int(x) for x in declared if x and x < _UNBOUNDED]
+    return min(limits) if limits else 512
+
+
 class TransformersSeq2Seq:
     engine = "transformers"
 
@@ -24,11 +31,9 @@ class TransformersSeq2Seq:
         self.device = torch.device(device)
         self.tokenizer = AutoTokenizer.from_pretrained(path)
         self.model = AutoModelForSeq2SeqLM.from_pretrained(path).to(self.device).eval()
-        declared = (getattr(self.model.config, "max_position_embeddings", None), self.tokenizer.model_max_length)
-        limits = [int(x) for x in declared if x and x < _UNBOUNDED]
-        self.max_input_tokens = min(limits) if limits else 512
-        # One generate at a time per model: torch already uses every core for one call, and
-        # fast tokenizers are not re-entrant ("Already borrowed").
+        self.max_input_tokens = input_limit(self.model.config, self.tokenizer)
+        # Fast tokenizers are not re-entrant ("Already borrowed"), and one generate already uses
+        # every core: calls are serialized per model (the batcher is what makes them big).
         self._lock = threading.Lock()
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
@@ -43,7 +48,7 @@ class TransformersSeq2Seq:
             return []
         with self._lock:
             batch = self.tokenizer(list(texts), return_tensors="pt", padding=True, truncation=False)
-            batch = batch.to(self.device)
+            kwargs = options.for_batch(int(batch["input_ids"].shape[1]))
             with torch.inference_mode():
-                output = self.model.generate(**batch, do_sample=False, **options.as_kwargs())
+                output = self.model.generate(**batch.to(self.device), do_sample=False, **kwargs)
             return self.tokenizer.batch_decode(output, skip_special_tokens=True, clean_up_tokenization_spaces=True)

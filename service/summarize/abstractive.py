@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..backends import GenerationOptions, Seq2SeqBackend
-from ..backends.batching import generate_sorted
 from ..errors import GenerationFailed
 from ..text import pack, segment
 from .styles import Prompts, Style
@@ -23,7 +22,7 @@ class Draft:
 
 
 def summarize(text: str, backend: Seq2SeqBackend, style: Style, prompts: Prompts, *, template: str | None,
-              batch_size: int, max_input_tokens: int = 0, max_rounds: int = 3) -> Draft:
+              max_input_tokens: int = 0, max_rounds: int = 3) -> Draft:
     """Summarize `text` whole if it fits the model, else summarize chunks and then their summaries.
 
     Never truncates: every sentence of the input reaches the model in some chunk.
@@ -38,7 +37,7 @@ def summarize(text: str, backend: Seq2SeqBackend, style: Style, prompts: Prompts
     def run(inputs: list[str], min_new: int, max_new: int) -> list[str]:
         options = GenerationOptions(min_new_tokens=min_new, max_new_tokens=max_new)
         filled = [prompt.format(text=t, max_words=style.max_words, style=style.name) for t in inputs]
-        return generate_sorted(backend, filled, lambda _longest: options, batch_size)
+        return backend.generate(filled, options)
 
     current = text
     first_round_chunks = 0

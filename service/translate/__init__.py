@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from ..backends import GenerationOptions, Seq2SeqBackend
-from ..backends.batching import generate_sorted
 from ..config import Settings
 from ..text import collapse_repeats, pack, reassemble, segment
 
@@ -22,7 +20,9 @@ class Translation:
 
 
 def translate(text: str, lang: str, backend: Seq2SeqBackend, settings: Settings) -> Translation:
-    """Segment, pack into chunks the model can take whole, generate in length-sorted batches.
+    """Segment, pack into chunks the model can take whole, and generate them all at once.
+
+    The backend's batcher groups the chunks (with other requests') into length-sorted batches.
 
     Over-long sentences are split rather than truncated, and a repetition guard trims the
     runaway loops that MarianMT sometimes produces on unusual input.
@@ -32,12 +32,9 @@ def translate(text: str, lang: str, backend: Seq2SeqBackend, settings: Settings)
     chunks = pack(sentences, backend.count_tokens, budget,
                   max_sentences=settings.translate_sentences_per_chunk, within_paragraph=True)
 
-    def options_for(longest: int) -> GenerationOptions:
-        bound = math.ceil(longest * settings.translate_length_ratio) + 10
-        return GenerationOptions(num_beams=settings.translate_beams,
-                                 max_new_tokens=min(bound, settings.translate_max_new_tokens))
-
-    outputs = generate_sorted(backend, [chunk.text for chunk in chunks], options_for, settings.translate_batch_size)
+    options = GenerationOptions(num_beams=settings.translate_beams, max_new_tokens=settings.translate_max_new_tokens,
+                                length_ratio=settings.translate_length_ratio)
+    outputs = backend.generate([chunk.text for chunk in chunks], options)
     outputs = [collapse_repeats(out.strip(), settings.repeat_guard) for out in outputs]
     return Translation(
         text=reassemble(chunks, outputs),

@@ -1,0 +1,38 @@
+"""POST /v1/hooks/newsroom: signed `article.published` events from the newsroom CMS."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from starlette.concurrency import run_in_threadpool
+
+from ..jobs import JobService
+from ..pipeline import Pipeline
+from ..webhooks.inbound import idempotency_key, newsroom_draft, verify_newsroom
+from ..webhooks.schemas import HookAccepted, NewsroomEvent
+from . import schemas
+from .body import read_limited
+from .deps import get_pipeline
+from .jobs import get_jobs
+from .openapi import request_body
+
+router = APIRouter(prefix="/v1/hooks", tags=["hooks"])
+
+
+@router.post(
+    "/newsroom", status_code=202, response_model=HookAccepted, summary="Receive article.published from the CMS",
+    description="Standard Webhooks signature with WIREBRIEF_NEWSROOM_SECRET, timestamp within "
+                "WIREBRIEF_NEWSROOM_TOLERANCE_S. Answers at once; the article is processed in the background and "
+                "its `article.processed` event goes to WIREBRIEF_NEWSROOM_CALLBACK_URL. A repeated webhook-id is "
+                "acknowledged as a duplicate and not processed again.",
+    responses={status: {"model": schemas.ErrorOut} for status in (400, 401, 404, 409, 413)},
+    openapi_extra=request_body(NewsroomEvent),
+)
+async def newsroom(request: Request, jobs: JobService = Depends(get_jobs),
+                   pipeline: Pipeline = Depends(get_pipeline)) -> HookAccepted:
+    raw = await read_limited(request, pipeline.settings.max_body_bytes)
+    webhook_id = verify_newsroom(pipeline.settings, request.headers, raw)
+    draft = await run_in_threadpool(newsroom_draft, raw, pipeline)
+    if draft is None:
+        return HookAccepted(status="ignored", webhook_id=webhook_id, job_id=None)
+    job, created = await run_in_threadpool(lambda: jobs.submit(draft, idempotency_key=idempotency_key(webhook_id)))
+    return HookAccepted(status="accepted" if created else "duplicate", webhook_id=webhook_id, job_id=job.id)

@@ -1,0 +1,177 @@
+"""Cross-request batching: concurrent callers of one model share its `generate` calls.
+
+Every backend in the pool is wrapped in a `Batcher`. Callers hand over all their inputs at
+once (all sentences of an article, all chunks of a map step); one worker thread per model
+gathers what is queued, up to a padded-token budget, waiting at most `max_wait_s` for company,
+sorts by length so padding stays small, and routes each output back to its caller. The oldest
+queued input is always in the next batch, so nobody starves. A full queue answers 429.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import deque
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from ..errors import GenerationTimeout, Overloaded
+from .base import GenerationOptions, Seq2SeqBackend
+
+
+@dataclass(frozen=True)
+class BatchLimits:
+    max_batch_tokens: int = 8192   # padded tokens (inputs x longest input) per generate call
+    max_batch_items: int = 64
+    max_wait_s: float = 0.01       # how long a lone input waits for others to join it
+    max_queue: int = 4096          # queued inputs before new requests get 429
+    timeout_s: float = 600.0       # a caller gives up (504) after this long
+
+
+@dataclass
+class _Item:
+    text: str
+    tokens: int
+    options: GenerationOptions
+    future: Future = field(default_factory=Future)
+
+
+@dataclass
+class BatchStats:
+    batches: int = 0
+    items: int = 0
+    last_batch_size: int = 0
+    items_per_s: float = 0.0  # exponential moving average, for Retry-After estimates
+
+
+class Batcher:
+    """A `Seq2SeqBackend` that batches across callers; the wrapped one does the work."""
+
+    def __init__(self, inner: Seq2SeqBackend, limits: BatchLimits = BatchLimits()) -> None:
+        self.inner = inner
+        self.spec = inner.spec
+        self.engine = inner.engine
+        self.max_input_tokens = inner.max_input_tokens
+        self.limits = limits
+        self.stats = BatchStats()
+        self._queue: deque[_Item] = deque()
+        self._cond = threading.Condition()
+        self._closed = False
+        self._worker = threading.Thread(target=self._run, name=f"batcher-{inner.spec.key}", daemon=True)
+        self._worker.start()
+
+    # -- the backend interface ----------------------------------------------------------------
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return self.inner.count_tokens(texts)
+
+    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
+        if not texts:
+            return []
+        items = [_Item(text, tokens, options) for text, tokens in zip(texts, self.inner.count_tokens(texts))]
+        with self._cond:
+            queued = len(self._queue)
+            if queued and queued + len(items) > self.limits.max_queue:
+                raise Overloaded(f"{self.spec.key} has {queued} inputs queued (limit {self.limits.max_queue}); "
+                                 "retry later", retry_after_s=self._retry_after(queued))
+            self._queue.extend(items)
+            self._cond.notify()
+        deadline = time.monotonic() + self.limits.timeout_s
+        try:
+            return [item.future.result(timeout=max(0.0, deadline - time.monotonic())) for item in items]
+        except FutureTimeout:
+            for item in items:
+                item.future.cancel()  # the worker skips cancelled inputs
+            raise GenerationTimeout(f"{self.spec.key} did not finish within {self.limits.timeout_s:.0f}s "
+                                    "(WIREBRIEF_GENERATION_TIMEOUT_S)") from None
+
+    @property
+    def queue_depth(self) -> int:
+        return len(self._queue)
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        self._worker.join(timeout=5)
+
+    # -- the worker ---------------------------------------------------------------------------
+
+    def _retry_after(self, queued: int) -> int:
+        rate = self.stats.items_per_s or 1.0
+        return max(1, min(60, math.ceil(queued / rate)))
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._queue and not self._closed:
+                    self._cond.wait()
+                if self._closed:
+                    return
+                self._gather()
+                batch = self._take()
+            if batch:
+                self._execute(batch)
+
+    def _gather(self) -> None:
+        """Wait briefly for more inputs unless the budget is already met. Holds the condition."""
+        deadline = time.monotonic() + self.limits.max_wait_s
+        while len(self._queue) < self.limits.max_batch_items and not self._closed:
+            padded = len(self._queue) * max(item.tokens for item in self._queue)
+            remaining = deadline - time.monotonic()
+            if padded >= self.limits.max_batch_tokens or remaining <= 0:
+                return
+            self._cond.wait(remaining)
+
+    def _take(self) -> list[_Item]:
+        """The oldest input plus its nearest-length neighbours with the same options, within budget."""
+        while self._queue and self._queue[0].future.cancelled():
+            self._queue.popleft()
+        if not self._queue:
+            return []
+        oldest = self._queue[0]
+        peers = sorted((item for item in self._queue if item.options == oldest.options and
+                        not item.future.cancelled()), key=lambda item: item.tokens)
+        low = high = next(i for i, item in enumerate(peers) if item is oldest)
+
+        def fits(lo: int, hi: int) -> bool:
+            size = hi - lo + 1
+            return size <= self.limits.max_batch_items and size * peers[hi].tokens <= self.limits.max_batch_tokens
+
+        while True:  # grow the window towards whichever side keeps padding smallest
+            grow_low = low > 0 and fits(low - 1, high)
+            grow_high = high < len(peers) - 1 and fits(low, high + 1)
+            if grow_high and (not grow_low or peers[high + 1].tokens - oldest.tokens
+                              <= oldest.tokens - peers[low - 1].tokens):
+                high += 1
+            elif grow_low:
+                low -= 1
+            else:
+                break
+        batch = peers[low:high + 1]
+        taken = {id(item) for item in batch}
+        self._queue = deque(item for item in self._queue if id(item) not in taken)
+        return [item for item in batch if item.future.set_running_or_notify_cancel()]
+
+    def _execute(self, batch: list[_Item]) -> None:
+        started = time.perf_counter()
+        try:
+            outputs = self.inner.generate([item.text for item in batch], batch[0].options)
+            if len(outputs) != len(batch):
+                raise RuntimeError(f"{self.spec.key} returned {len(outputs)} outputs for {len(batch)} inputs")
+        except BaseException as exc:  # noqa: BLE001 - every waiting caller must hear about it
+            for item in batch:
+                item.future.set_exception(exc)
+            return
+        for item, output in zip(batch, outputs):
+            item.future.set_result(output)
+        elapsed = max(time.perf_counter() - started, 1e-6)
+        rate = len(batch) / elapsed
+        stats = self.stats
+        stats.items_per_s = rate if not stats.batches else 0.8 * stats.items_per_s + 0.2 * rate
+        stats.batches += 1
+        stats.items += len(batch)
+        stats.last_batch_size = len(batch)

@@ -1,0 +1,77 @@
+"""CTranslate2 engine: the same interface as transformers, on a converted (int8 / float16) model.
+
+The tokenizer and generation defaults still come from the original checkpoint folder, so both
+engines split, bound and decode text identically; only the network runs elsewhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import ctranslate2
+from transformers import AutoConfig, AutoTokenizer, GenerationConfig
+
+from ..registry import ModelSpec
+from .base import GenerationOptions
+from .transformers import input_limit
+
+#: transformers' default when a checkpoint sets no max_length; too short to mean anything
+_HF_DEFAULT_MAX_LENGTH = 20
+
+
+class CTranslate2Seq2Seq:
+    engine = "ctranslate2"
+
+    def __init__(self, spec: ModelSpec, hf_path: Path, ct2_path: Path, *, device: str = "cpu",
+                 compute_type: str = "default", inter_threads: int = 1, intra_threads: int = 0) -> None:
+        self.spec = spec
+        self.tokenizer = AutoTokenizer.from_pretrained(hf_path)
+        config = AutoConfig.from_pretrained(hf_path)
+        try:
+            self.generation = GenerationConfig.from_pretrained(hf_path)
+        except OSError:  # no generation_config.json: derive it from the model config, as transformers does
+            self.generation = GenerationConfig.from_model_config(config)
+        self.max_input_tokens = input_limit(config, self.tokenizer)
+        kind, _, index = device.partition(":")
+        self.translator = ctranslate2.Translator(
+            str(ct2_path), device=kind, device_index=int(index or 0), compute_type=compute_type,
+            inter_threads=inter_threads, intra_threads=intra_threads,
+        )
+        # BART-style models force <s> after the decoder start token; CTranslate2 takes that as a prefix.
+        forced_bos = self.generation.forced_bos_token_id
+        self._prefix = [self.tokenizer.convert_ids_to_tokens(forced_bos)] if forced_bos is not None else None
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
+        encoded = self.tokenizer(list(texts), add_special_tokens=True, truncation=False)
+        return [len(ids) for ids in encoded["input_ids"]]
+
+    def _decoding(self, options: GenerationOptions, longest: int) -> dict[str, object]:
+        """transformers-style options (falling back to the checkpoint's defaults) as CTranslate2's."""
+        asked = options.for_batch(longest)
+        gen = self.generation
+        default_max = gen.max_length if gen.max_length and gen.max_length != _HF_DEFAULT_MAX_LENGTH else None
+        max_new = asked.get("max_new_tokens") or (default_max - 1 if default_max else self.max_input_tokens)
+        min_new = asked.get("min_new_tokens", max(0, (gen.min_length or 0) - 1))
+        if gen.forced_eos_token_id is not None:  # transformers spends the last step on a forced </s>
+            max_new -= 1
+        return {
+            "beam_size": int(asked.get("num_beams") or gen.num_beams or 1),
+            "max_decoding_length": int(max_new),
+            "min_decoding_length": int(min(min_new, max_new)),
+            "no_repeat_ngram_size": int(asked.get("no_repeat_ngram_size", gen.no_repeat_ngram_size or 0)),
+            "length_penalty": float(asked.get("length_penalty", gen.length_penalty or 1.0)),
+        }
+
+    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
+        if not texts:
+            return []
+        ids = self.tokenizer(list(texts), add_special_tokens=True, truncation=False)["input_ids"]
+        sources = [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
+        prefix = [self._prefix] * len(sources) if self._prefix else None
+        results = self.translator.translate_batch(sources, target_prefix=prefix, max_batch_size=0,
+                                                  **self._decoding(options, max(len(row) for row in ids)))
+        outputs = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
+        return self.tokenizer.batch_decode(outputs, skip_special_tokens=True, clean_up_tokenization_spaces=True)

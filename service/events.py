@@ -1,0 +1,27 @@
+"""The seam between work that happens (jobs, articles) and the webhooks that announce it."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+
+class EventSink(Protocol):
+    """Implemented by `service.webhooks.WebhookService`; jobs only ever see this interface."""
+
+    def check_target(self, endpoint_id: str | None, callback_url: str | None) -> str | None:
+        """Validate a job's webhook target when the job is created.
+
+        Returns the endpoint id to notify (None when the job names no target). Raises
+        `InvalidInput` (422) for an unknown or disabled endpoint, or a `callback_url` that is
+        not the URL of a registered endpoint.
+        """
+        ...
+
+    def emit(self, endpoint_id: str, event_type: str, data: dict[str, Any], *, key: str) -> None:
+        """Persist an event for delivery to one endpoint; safe to call from worker threads.
+
+        `key` makes it idempotent: emitting the same key again creates no second delivery
+        (e.g. `job.completed:<job id>`, `article.processed:<job id>:<custom_id>`).
+        Only event types the endpoint subscribed to are delivered.
+        """
+        ...

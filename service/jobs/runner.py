@@ -1,0 +1,85 @@
+"""Run one claimed item through the pipeline and record how it ended, whoever dispatched it.
+
+This is the code every execution mode shares (in-process threads now, queue workers later):
+the outcome is recorded only by the claim that holds the item, so an item is done exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from ..api import views
+from ..api.schemas import ArticleIn, ErrorBody
+from ..config import Settings
+from ..errors import WirebriefError
+from ..pipeline import ArticleRequest, Pipeline, SummaryRequest
+from .announce import Announcer
+from .common import jittered, now
+from .models import DONE, FAILED, QUEUED
+from .schemas import ErrorLine, JobItemIn, ResultLine
+from .store import Claim, JobStore, Outcome
+
+log = logging.getLogger(__name__)
+
+RETRY_JITTER = 0.2  # spread of transient-error retries around job_retry_backoff_s * 2^(try-1)
+
+
+def article_request(body: ArticleIn) -> ArticleRequest:
+    """The pipeline request for an `ArticleIn` body (a job item is one, plus its custom_id)."""
+    summary = None if body.summary is False or body.summary is None else SummaryRequest(
+        style=body.summary.style, method=body.summary.method)
+    return ArticleRequest(text=body.text, title=body.title, source_lang=body.source_lang, translate=body.translate,
+                          summary=summary)
+
+
+def is_transient(error: WirebriefError) -> bool:
+    """Server-side trouble (a model failing to load, a full queue, a timeout) may pass; bad input will not."""
+    return error.status >= 500 or error.status == 429
+
+
+class ItemRunner:
+    def __init__(self, store: JobStore, pipeline: Pipeline, announcer: Announcer, settings: Settings) -> None:
+        self.store = store
+        self.pipeline = pipeline
+        self.announcer = announcer
+        self.settings = settings
+
+    def run(self, claim: Claim) -> None:
+        outcome = self._process(claim)
+        if not self.store.record(claim, outcome):
+            log.warning("item %s of job %s was taken over by another claim; this result is dropped",
+                        claim.custom_id, claim.job_id)
+            return
+        if outcome.state == QUEUED:
+            return
+        if claim.announce:
+            self.announcer.item(claim.item_id)
+        if job := self.store.finish_if_done(claim.job_id):
+            self.announcer.job(job)
+
+    def _process(self, claim: Claim) -> Outcome:
+        limit = self.settings.job_item_max_attempts
+        if claim.attempts > limit:  # earlier claims vanished (a crash or a kill mid-item each time)
+            return self._failed(claim, "worker_lost", f"the worker processing this item stopped "
+                                                      f"{claim.attempts - 1} times; given up")
+        body = JobItemIn.model_validate({**claim.request, "custom_id": claim.custom_id})
+        try:
+            result = self.pipeline.process(article_request(body))
+        except WirebriefError as exc:
+            error, transient = exc, is_transient(exc)
+        except Exception as exc:  # noqa: BLE001 - one item's crash must not stop the job
+            log.exception("item %s of job %s crashed", claim.custom_id, claim.job_id)
+            error, transient = WirebriefError(f"{type(exc).__name__}: {exc}"), True
+        else:
+            line = ResultLine(custom_id=claim.custom_id, result=views.article(result, body.text))
+            return Outcome(DONE, output=line.model_dump_json(), announced=not claim.announce)
+        if transient and claim.attempts < limit:
+            delay = jittered(self.settings.job_retry_backoff_s * 2 ** (claim.attempts - 1), RETRY_JITTER)
+            return Outcome(QUEUED, error_code=error.code, retry_at=now() + delay)
+        return self._failed(claim, error.code, error.message)
+
+    @staticmethod
+    def _failed(claim: Claim, code: str, message: str) -> Outcome:
+        line = ErrorLine(custom_id=claim.custom_id, error=ErrorBody(code=code, message=message),
+                         attempts=claim.attempts)
+        return Outcome(FAILED, output=line.model_dump_json(), error_code=code, announced=not claim.announce)

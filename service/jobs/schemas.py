@@ -1,0 +1,78 @@
+"""Bodies of the jobs API: what a job and its items look like going in and coming out."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from ..api.schemas import ArticleIn, ArticleOut, ErrorBody, Strict
+
+EventType = Literal["job.completed", "job.failed", "article.processed"]
+JOB_EVENTS: tuple[EventType, ...] = ("job.completed", "job.failed")  # what a job with a target gets by default
+ARTICLE_EVENT: EventType = "article.processed"
+JobStatus = Literal["queued", "running", "completed", "failed", "cancelled"]
+
+
+class JobItemIn(ArticleIn):
+    """One article of a job: the body of `POST /v1/articles` plus the caller's own key."""
+
+    custom_id: str = Field(..., min_length=1, max_length=256, description="Unique within the job; keys the result.")
+
+
+class JobOptions(Strict):
+    """Where a job's events go. For JSONL uploads these come as query parameters."""
+
+    webhook_endpoint_id: str | None = Field(None, description="A registered endpoint (POST /v1/webhooks/endpoints).")
+    callback_url: str | None = Field(None, description="Or the URL of a registered endpoint.")
+    events: list[EventType] | None = Field(
+        None, description="Default: job.completed and job.failed; article.processed (one per item) is opt-in.")
+
+
+class JobIn(JobOptions):
+    items: list[JobItemIn] = Field(..., description="One entry per article.")
+
+
+class JobCounts(BaseModel):
+    total: int
+    completed: int
+    failed: int
+    cancelled: int
+    pending: int = Field(..., description="Queued or running.")
+
+
+class JobOut(BaseModel):
+    id: str
+    object: Literal["job"] = "job"
+    status: JobStatus
+    counts: JobCounts
+    created_at: str
+    started_at: str | None
+    finished_at: str | None
+    eta_seconds: float | None = Field(..., description="While running: pending items at the rate so far.")
+    webhook_endpoint_id: str | None
+    events: list[EventType]
+    results_url: str
+
+
+class JobPage(BaseModel):
+    data: list[JobOut]
+    has_more: bool
+    next_after: str | None = Field(..., description="Pass as `after` for the next page.")
+
+
+class ResultLine(BaseModel):
+    """A line of `GET /v1/jobs/{id}/results` for an item that was processed."""
+
+    type: Literal["result"] = "result"
+    custom_id: str
+    result: ArticleOut
+
+
+class ErrorLine(BaseModel):
+    """A line of `GET /v1/jobs/{id}/results` for an item that failed (after its retries)."""
+
+    type: Literal["error"] = "error"
+    custom_id: str
+    error: ErrorBody
+    attempts: int

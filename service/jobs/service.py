@@ -1,0 +1,91 @@
+"""The jobs facade the API, the CLI and the newsroom hook use: submit, inspect, cancel, read results."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+from ..config import Settings
+from ..db import Database
+from ..errors import InvalidInput
+from ..events import EventSink
+from ..pipeline import Pipeline
+from .announce import Announcer
+from .common import iso, now
+from .dispatch import Dispatcher, make_dispatcher
+from .intake import JobDraft
+from .models import RUNNING, Job
+from .runner import ItemRunner
+from .schemas import JOB_EVENTS, JobCounts, JobOut, JobPage
+from .store import JobStore
+
+
+class JobService:
+    def __init__(self, db: Database, pipeline: Pipeline, settings: Settings, sink: EventSink | None = None,
+                 *, workers: int | None = None) -> None:
+        self.settings = settings
+        self.sink = sink
+        self.store = JobStore(db)
+        self.announcer = Announcer(self.store, sink, settings)
+        self.runner = ItemRunner(self.store, pipeline, self.announcer, settings)
+        self.dispatcher: Dispatcher = make_dispatcher(self.store, self.runner, self.announcer, settings, workers)
+
+    @contextmanager
+    def running(self) -> Iterator["JobService"]:
+        """Run items in the background while the context is open."""
+        self.dispatcher.start()
+        try:
+            yield self
+        finally:
+            self.dispatcher.stop()
+
+    def submit(self, draft: JobDraft, *, idempotency_key: str | None = None) -> tuple[JobOut, bool]:
+        """Store a job and hand it to the dispatcher; (job, created). A repeated key returns its job."""
+        if idempotency_key and (existing := self.store.replay(idempotency_key, draft.fingerprint)):
+            return self.view(existing), False
+        options = draft.options
+        endpoint_id = self._target(options.webhook_endpoint_id, options.callback_url)
+        events = list(options.events if options.events is not None else (JOB_EVENTS if endpoint_id else ()))
+        job, created = self.store.create(draft.items, endpoint_id=endpoint_id, events=events,
+                                         idempotency_key=idempotency_key, fingerprint=draft.fingerprint)
+        if created:
+            self.dispatcher.submit(job.id)
+        return self.view(job), created
+
+    def _target(self, endpoint_id: str | None, callback_url: str | None) -> str | None:
+        if self.sink is not None:
+            return self.sink.check_target(endpoint_id, callback_url)
+        if endpoint_id or callback_url:
+            raise InvalidInput("webhooks are not available here")
+        return None
+
+    def get(self, job_id: str) -> JobOut:
+        return self.view(self.store.get(job_id))
+
+    def page(self, limit: int, after: str | None = None) -> JobPage:
+        jobs, has_more = self.store.page(min(limit, self.settings.job_page_max), after)
+        counts = self.store.counts(jobs)
+        return JobPage(data=[self.view(job, counts[job.id]) for job in jobs], has_more=has_more,
+                       next_after=jobs[-1].id if has_more else None)
+
+    def cancel(self, job_id: str) -> JobOut:
+        return self.view(self.store.cancel(job_id))
+
+    def results(self, job_id: str) -> tuple[JobOut, Iterator[str]]:
+        """The job as it is now, and its finished items' lines (404 for an unknown job, before streaming)."""
+        return self.get(job_id), self.store.result_lines(job_id)
+
+    def view(self, job: Job, counts: JobCounts | None = None) -> JobOut:
+        counts = counts or self.store.counts([job])[job.id]
+        return JobOut(id=job.id, status=job.state, counts=counts, created_at=iso(job.created_at) or "",
+                      started_at=iso(job.started_at), finished_at=iso(job.finished_at), eta_seconds=_eta(job, counts),
+                      webhook_endpoint_id=job.endpoint_id, events=job.events,
+                      results_url=self.announcer.links(job.id)["results"])
+
+
+def _eta(job: Job, counts: JobCounts) -> float | None:
+    """Seconds until the pending items are done, at the rate this job has gone so far."""
+    finished = counts.completed + counts.failed
+    if job.state != RUNNING or job.started_at is None or not finished or not counts.pending:
+        return None
+    return round(counts.pending * (now() - job.started_at) / finished, 1)

@@ -1,0 +1,253 @@
+"""The job store: every state change of jobs and items, as short portable transactions.
+
+Items are claimed one at a time with a lease and a token (see `common.claim_one`); an outcome is
+recorded only by the claim that still holds the item, so a worker that lost its lease (it stalled,
+or its process died and another took over) can never write a second result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator, Literal
+
+from sqlalchemy import ColumnElement, and_, exists, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..db import Database
+from ..errors import Conflict, NotFound
+from .common import claim_one, new_id, new_token, now
+from .models import (CANCELLED, COMPLETED, DONE, FAILED, FINISHED_ITEM, LIVE_JOB, QUEUED, RUNNING, Item, Job)
+from .schemas import ARTICLE_EVENT, JobCounts, JobItemIn
+
+RESULT_PAGE = 500  # rows per query while streaming results
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An item held by one worker until `lease_until`; `token` fences its outcome."""
+
+    item_id: int
+    job_id: str
+    custom_id: str
+    request: dict[str, Any]
+    attempts: int
+    token: str
+    announce: bool  # the job wants article.processed for its items
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a claimed item ended: `done`/`failed` with its results line, or `queued` again for a retry."""
+
+    state: Literal["done", "failed", "queued"]
+    output: str | None = None
+    error_code: str | None = None
+    retry_at: float | None = None
+    announced: bool = False
+
+
+class JobStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- jobs -------------------------------------------------------------------------------------
+
+    def create(self, items: list[JobItemIn], *, endpoint_id: str | None, events: list[str],
+               idempotency_key: str | None, fingerprint: str) -> tuple[Job, bool]:
+        """Store a job and all its items in one transaction; (job, created). A known key replays."""
+        if idempotency_key and (existing := self.replay(idempotency_key, fingerprint)):
+            return existing, False
+        t = now()
+        job = Job(id=new_id("job"), state=QUEUED, total=len(items), endpoint_id=endpoint_id, events=events,
+                  idempotency_key=idempotency_key, fingerprint=fingerprint, created_at=t, announced=False)
+        rows = [{"job_id": job.id, "seq": seq, "custom_id": item.custom_id, "state": QUEUED, "attempts": 0,
+                 "available_at": t, "announced": False,
+                 "request": item.model_dump(mode="json", exclude={"custom_id"})} for seq, item in enumerate(items)]
+        with self.db.session() as session:
+            try:
+                session.add(job)
+                session.flush()
+                session.execute(insert(Item), rows)
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                if idempotency_key and (existing := self.replay(idempotency_key, fingerprint)):
+                    return existing, False  # a concurrent request with the same key won the race
+                raise
+        return job, True
+
+    def replay(self, key: str, fingerprint: str) -> Job | None:
+        """The job an Idempotency-Key already made; 409 when it was made from another request."""
+        with self.db.session() as session:
+            job = session.scalars(select(Job).where(Job.idempotency_key == key)).one_or_none()
+        if job is not None and job.fingerprint != fingerprint:
+            raise Conflict(f"Idempotency-Key {key!r} was used for a different request (job {job.id})")
+        return job
+
+    def get(self, job_id: str) -> Job:
+        with self.db.session() as session:
+            job = session.get(Job, job_id)
+        if job is None:
+            raise NotFound(f"no job {job_id!r}")
+        return job
+
+    def page(self, limit: int, after: str | None) -> tuple[list[Job], bool]:
+        """Newest first; `after` is the last id of the previous page (ids sort by creation time)."""
+        query = select(Job).order_by(Job.id.desc()).limit(limit + 1)
+        if after:
+            query = query.where(Job.id < after)
+        with self.db.session() as session:
+            jobs = list(session.scalars(query))
+        return jobs[:limit], len(jobs) > limit
+
+    def counts(self, jobs: list[Job]) -> dict[str, JobCounts]:
+        by_state: dict[str, dict[str, int]] = {job.id: {} for job in jobs}
+        query = (select(Item.job_id, Item.state, func.count()).where(Item.job_id.in_(list(by_state)))
+                 .group_by(Item.job_id, Item.state))
+        with self.db.session() as session:
+            for job_id, state, count in session.execute(query):
+                by_state[job_id][state] = count
+        return {job.id: JobCounts(total=job.total, completed=by_state[job.id].get(DONE, 0),
+                                  failed=by_state[job.id].get(FAILED, 0),
+                                  cancelled=by_state[job.id].get(CANCELLED, 0),
+                                  pending=by_state[job.id].get(QUEUED, 0) + by_state[job.id].get(RUNNING, 0))
+                for job in jobs}
+
+    def cancel(self, job_id: str) -> Job:
+        """Stop a live job: queued items are cancelled, running ones finish and are kept."""
+        t = now()
+        with self.db.session() as session:
+            flipped = session.execute(update(Job).where(Job.id == job_id, Job.state.in_(LIVE_JOB))
+                                      .values(state=CANCELLED, finished_at=t)).rowcount
+            if flipped:
+                session.execute(update(Item).where(Item.job_id == job_id, Item.state == QUEUED)
+                                .values(state=CANCELLED, finished_at=t, announced=True))
+            session.commit()
+        job = self.get(job_id)
+        if job.state in (COMPLETED, FAILED):
+            raise Conflict(f"job {job_id} is already {job.state}")
+        return job
+
+    def finish_if_done(self, job_id: str) -> Job | None:
+        """Close a job whose items are all final; only the caller that closes it gets the job back."""
+        live_items = exists().where(Item.job_id == job_id, Item.state.in_((QUEUED, RUNNING)))
+        any_done = exists().where(Item.job_id == job_id, Item.state == DONE)
+        with self.db.session() as session:
+            if session.scalar(select(live_items)):
+                return None
+            final = COMPLETED if session.scalar(select(any_done)) else FAILED
+            closed = session.execute(update(Job).where(Job.id == job_id, Job.state.in_(LIVE_JOB), ~live_items)
+                                     .values(state=final, finished_at=now())).rowcount
+            session.commit()
+        return self.get(job_id) if closed else None
+
+    def result_lines(self, job_id: str) -> Iterator[str]:
+        """Finished items' lines in item order; while the job runs, those finished so far."""
+        last = -1
+        while True:
+            with self.db.session() as session:
+                rows = session.execute(select(Item.seq, Item.output)
+                                       .where(Item.job_id == job_id, Item.state.in_(FINISHED_ITEM), Item.seq > last)
+                                       .order_by(Item.seq).limit(RESULT_PAGE)).all()
+            if not rows:
+                return
+            for _, output in rows:
+                yield output + "\n"
+            last = rows[-1].seq
+
+    # -- claiming and finishing items -------------------------------------------------------------
+
+    def claim_next(self, lease_s: float) -> Claim | None:
+        """The oldest item whose lease lapsed (its worker died), else the oldest queued one that is due."""
+        t = now()
+        lapsed = and_(Item.state == RUNNING, Item.lease_until < t)
+        due = and_(Item.state == QUEUED, Item.available_at <= t)
+        return self._claim(lapsed, lease_s) or self._claim(due, lease_s)
+
+    def claim_item(self, item_id: int, lease_s: float) -> Claim | None:
+        """Claim one given item (a distributed worker handed its id), if it is still to do."""
+        t = now()
+        ready = and_(Item.id == item_id, (Item.state == QUEUED) | and_(Item.state == RUNNING, Item.lease_until < t))
+        return self._claim(ready, lease_s)
+
+    def _claim(self, ready: ColumnElement[bool], lease_s: float) -> Claim | None:
+        t, token = now(), new_token()
+        values = {"state": RUNNING, "claim_token": token, "lease_until": t + lease_s, "attempts": Item.attempts + 1}
+        with self.db.session() as session:
+            item_id = claim_one(session, Item, ready, values)
+            if item_id is None:
+                return None
+            item = session.get(Item, item_id)
+            assert item is not None
+            job = session.get(Job, item.job_id)
+            assert job is not None
+            session.execute(update(Job).where(Job.id == job.id, Job.state == QUEUED)
+                            .values(state=RUNNING, started_at=t))
+            session.commit()
+            return Claim(item_id=item.id, job_id=item.job_id, custom_id=item.custom_id, request=item.request,
+                         attempts=item.attempts, token=token,
+                         announce=job.endpoint_id is not None and ARTICLE_EVENT in job.events)
+
+    def record(self, claim: Claim, outcome: Outcome) -> bool:
+        """Store an outcome if `claim` still holds the item; False means another claim took it over."""
+        values: dict[str, Any] = {"state": outcome.state, "error_code": outcome.error_code,
+                                  "claim_token": None, "lease_until": None}
+        if outcome.state == QUEUED:
+            values["available_at"] = outcome.retry_at
+        else:
+            values.update(output=outcome.output, finished_at=now(), announced=outcome.announced)
+        with self.db.session() as session:
+            hit = session.execute(update(Item).where(Item.id == claim.item_id, Item.claim_token == claim.token,
+                                                     Item.state == RUNNING).values(**values)).rowcount
+            session.commit()
+        return hit == 1
+
+    def renew(self, tokens: list[str], lease_s: float) -> None:
+        """Extend the leases of items still being worked on (the heartbeat)."""
+        if tokens:
+            self._update_claimed(tokens, lease_until=now() + lease_s)
+
+    def release(self, tokens: list[str]) -> None:
+        """Give items back on a clean stop; the interrupted try does not count."""
+        if tokens:
+            self._update_claimed(tokens, state=QUEUED, claim_token=None, lease_until=None,
+                                 attempts=Item.attempts - 1)
+
+    def _update_claimed(self, tokens: list[str], **values: Any) -> None:
+        with self.db.session() as session:
+            session.execute(update(Item).where(Item.claim_token.in_(tokens), Item.state == RUNNING).values(**values))
+            session.commit()
+
+    def release_all(self) -> int:
+        """Requeue every running item at once. Only for a store this process alone uses (`wirebrief batch`)."""
+        with self.db.session() as session:
+            count = session.execute(update(Item).where(Item.state == RUNNING)
+                                    .values(state=QUEUED, claim_token=None, lease_until=None)).rowcount
+            session.commit()
+        return count
+
+    # -- announcements (the outbox: final states whose events are not handed over yet) -----------
+
+    def unannounced(self, limit: int = 200) -> tuple[list[tuple[Item, Job]], list[Job]]:
+        with self.db.session() as session:
+            items = session.execute(select(Item, Job).join(Job, Item.job_id == Job.id)
+                                    .where(Item.announced.is_(False), Item.state.in_(FINISHED_ITEM))
+                                    .order_by(Item.id).limit(limit)).tuples().all()
+            jobs = session.scalars(select(Job).where(Job.announced.is_(False), Job.state.in_((COMPLETED, FAILED)))
+                                   .order_by(Job.id).limit(limit)).all()
+        return list(items), list(jobs)
+
+    def item(self, item_id: int) -> Item:
+        with self.db.session() as session:
+            item = session.get(Item, item_id)
+        if item is None:
+            raise NotFound(f"no item {item_id}")
+        return item
+
+    def mark_announced(self, *, item_id: int | None = None, job_id: str | None = None) -> None:
+        with self.db.session() as session:
+            if item_id is not None:
+                session.execute(update(Item).where(Item.id == item_id).values(announced=True))
+            if job_id is not None:
+                session.execute(update(Job).where(Job.id == job_id).values(announced=True))
+            session.commit()

@@ -1,0 +1,179 @@
+"""Strip newsroom boilerplate (credits, player notices, link lists) and report what went.
+
+The rules are data (boilerplate.toml). They run on whole paragraphs, repeatedly until
+nothing changes, so clean() is idempotent; every cut is reported with the input line it
+came from, so an editor can check that no real sentence was lost.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+from .segment import paragraph_lines, split_sentences
+
+__all__ = ["CleanResult", "Removal", "clean"]
+
+_LINE_BREAKS = re.compile(r"\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")  # soft hyphen, zero-width, BOM
+_SPACES = re.compile(r"[^\S\n]+")
+_WORD = re.compile(r"\S+")
+_ENDS_IN_PERIOD = re.compile(r"\.[\"'”’»)\]]*$")
+
+
+@dataclass(frozen=True)
+class Removal:
+    rule: str  # rule name from boilerplate.toml, e.g. "photo_credit"
+    text: str  # the exact text removed (a whole line, or the inline fragment)
+    line: int  # 1-based line number in the input where it was found
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    text: str  # cleaned article: paragraphs separated by "\n\n"
+    removed: tuple[Removal, ...]  # in input order
+
+
+@dataclass(frozen=True)
+class _Rules:
+    line: tuple[tuple[str, re.Pattern[str]], ...]
+    inline: tuple[tuple[str, re.Pattern[str]], ...]
+    read_more: str
+    read_more_bare: re.Pattern[str]
+    follow_rule: str
+    max_follow: int
+    max_title_chars: int
+    duplicate_rule: str
+    duplicate_min_words: int
+
+
+#: the working state of one paragraph: its text and, per character, its offset in the input
+_Text = tuple[str, list[int]]
+_Report = Callable[[str, str, int], None]
+
+
+def clean(raw: str) -> CleanResult:
+    """Normalise `raw`, drop boilerplate, and return the article with a removal report."""
+    rules = _rules()
+    lines = _normalise(raw).split("\n")
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+    found: list[tuple[int, Removal]] = []
+
+    def report(rule: str, text: str, offset: int) -> None:
+        found.append((offset, Removal(rule, text, bisect.bisect_right(starts, offset))))
+
+    kept: list[str] = []
+    follow = 0  # related-link headlines still to drop after a bare "Read more:"
+    for group in paragraph_lines(lines):
+        text = " ".join(lines[i] for i in group)
+        origin = list(itertools.chain.from_iterable(  # a wrapped line's joining space is its "\n"
+            range(starts[i] - (i != group[0]), starts[i] + len(lines[i])) for i in group))
+        (text, origin), triggered = _apply(rules, (text, origin), report)
+        if triggered:
+            follow = rules.max_follow
+        elif text and follow and not _ENDS_IN_PERIOD.search(text) and len(text) <= rules.max_title_chars:
+            report(rules.follow_rule, text, origin[0])
+            follow -= 1
+        elif text:
+            follow = 0
+            kept.append(text)
+    found.sort(key=lambda item: item[0])
+    return CleanResult("\n\n".join(kept), tuple(removal for _, removal in found))
+
+
+def _normalise(raw: str) -> str:
+    """NFC, LF line ends, no invisible characters, single spaces, no blanks at line ends."""
+    text = unicodedata.normalize("NFC", _INVISIBLE.sub("", _LINE_BREAKS.sub("\n", raw)))
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def _apply(rules: _Rules, para: _Text, report: _Report) -> tuple[_Text, bool]:
+    """Run every rule on one paragraph until nothing changes; True when it was a "Read more:"."""
+    while para[0]:
+        text, origin = para
+        if rules.read_more_bare.fullmatch(text):
+            report(rules.read_more, text, origin[0])
+            return ("", []), True
+        for name, pattern in rules.line:
+            if pattern.fullmatch(text):
+                report(name, text, origin[0])
+                return ("", []), False
+        name, spans = _inline_cuts(rules, text) or _duplicate_cuts(rules, text)
+        if not spans:
+            break
+        for start, end in spans:
+            fragment = text[start:end]
+            report(name, fragment.strip(), origin[start + len(fragment) - len(fragment.lstrip())])
+        para = _cut(para, spans)
+    return para, False
+
+
+def _inline_cuts(rules: _Rules, text: str) -> tuple[str, list[tuple[int, int]]] | None:
+    """Every match of the first inline rule that matches at all."""
+    for name, pattern in rules.inline:
+        spans = [match.span() for match in pattern.finditer(text) if match.group().strip()]
+        if spans:
+            return name, spans
+    return None
+
+
+def _duplicate_cuts(rules: _Rules, text: str) -> tuple[str, list[tuple[int, int]]]:
+    """Sentences that repeat the one right before them (`text` has single spaces)."""
+    spans, position, previous = [], 0, None
+    for sentence in split_sentences(text, "*"):  # the language is not known yet: split least
+        if sentence == previous and len(sentence.split()) >= rules.duplicate_min_words:
+            spans.append((position, position + len(sentence)))
+        position, previous = position + len(sentence) + 1, sentence
+    return rules.duplicate_rule, spans
+
+
+def _cut(para: _Text, spans: list[tuple[int, int]]) -> _Text:
+    """Remove the (ordered, disjoint) spans, re-normalise spaces, keep each character's offset."""
+    keep = [0, *itertools.chain.from_iterable(spans), len(para[0])]
+    text = "".join(para[0][a:b] for a, b in zip(keep[::2], keep[1::2]))
+    origin = [o for a, b in zip(keep[::2], keep[1::2]) for o in para[1][a:b]]
+    chars: list[str] = []
+    offsets: list[int] = []
+    for word in _WORD.finditer(text):
+        if chars:
+            chars.append(" ")
+            offsets.append(origin[word.start()])
+        chars.append(word.group())
+        offsets.extend(origin[word.start():word.end()])
+    joined = "".join(chars)
+    composed = unicodedata.normalize("NFC", joined)
+    if composed != joined:  # the cut joined a letter and a combining mark: offsets shift slightly
+        offsets = offsets[:len(composed)]
+    return composed, offsets
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    data = tomllib.loads(Path(__file__).with_name("boilerplate.toml").read_text(encoding="utf-8"))
+    compiled: dict[str, list[tuple[str, re.Pattern[str]]]] = {"line": [], "inline": []}
+    for rule in data["rule"]:
+        if rule["kind"] not in compiled:
+            raise ValueError(f"boilerplate rule {rule['name']!r}: unknown kind {rule['kind']!r}")
+        flags = re.IGNORECASE if rule.get("ignore_case", False) else 0
+        compiled[rule["kind"]].append((rule["name"], re.compile(rule["pattern"], flags)))
+    more, duplicate = data["read_more"], data["duplicate_sentence"]
+    labels = "|".join(re.escape(label) for label in more["labels"])
+    with_title = (more["rule"], re.compile(rf"(?:{labels})\s?:\s?\S.*", re.IGNORECASE))
+    return _Rules(
+        line=(with_title, *compiled["line"]),
+        inline=tuple(compiled["inline"]),
+        read_more=more["rule"],
+        read_more_bare=re.compile(rf"(?:{labels})\s?:?", re.IGNORECASE),
+        follow_rule=more["follow_rule"],
+        max_follow=more["max_follow"],
+        max_title_chars=more["max_title_chars"],
+        duplicate_rule=duplicate["rule"],
+        duplicate_min_words=duplicate["min_words"],
+    )

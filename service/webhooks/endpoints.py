@@ -1,0 +1,113 @@
+"""Registered webhook endpoints: create (SSRF-checked), list, delete, rotate secrets, disable."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+
+from ..config import Settings
+from ..db import Database
+from ..errors import Conflict, NotFound
+from ..jobs.common import new_id, now
+from .models import CANCELLED, PENDING, Delivery, Endpoint
+from .signing import new_secret
+from .ssrf import Resolver, allowed_hosts, check_url
+
+NEWSROOM_ENDPOINT = "we_newsroom"  # the endpoint made from WIREBRIEF_NEWSROOM_CALLBACK_URL
+
+
+class EndpointStore:
+    def __init__(self, db: Database, settings: Settings, resolver: Resolver) -> None:
+        self.db = db
+        self.settings = settings
+        self.resolver = resolver
+
+    def check(self, url: str) -> None:
+        """Refuse URLs that resolve to internal addresses (`UnsafeUrl`, 422)."""
+        check_url(url, allowed_hosts(self.settings), self.resolver)
+
+    def create(self, url: str, events: list[str]) -> Endpoint:
+        self.check(url)
+        endpoint = Endpoint(id=new_id("we"), url=url, events=events, secret=new_secret(), managed=False,
+                            created_at=now())
+        with self.db.session() as session:
+            session.add(endpoint)
+            session.commit()
+        return endpoint
+
+    def find(self, endpoint_id: str) -> Endpoint | None:
+        """The endpoint, deleted or not (deliveries of deleted endpoints are cancelled, not lost)."""
+        with self.db.session() as session:
+            return session.get(Endpoint, endpoint_id)
+
+    def get(self, endpoint_id: str) -> Endpoint:
+        endpoint = self.find(endpoint_id)
+        if endpoint is None or endpoint.deleted_at is not None:
+            raise NotFound(f"no webhook endpoint {endpoint_id!r}")
+        return endpoint
+
+    def by_url(self, url: str) -> Endpoint | None:
+        """The oldest live endpoint registered for `url`."""
+        with self.db.session() as session:
+            return session.scalars(select(Endpoint).where(Endpoint.url == url, Endpoint.deleted_at.is_(None),
+                                                          Endpoint.disabled_at.is_(None))
+                                   .order_by(Endpoint.id).limit(1)).one_or_none()
+
+    def all(self) -> list[Endpoint]:
+        with self.db.session() as session:
+            return list(session.scalars(select(Endpoint).where(Endpoint.deleted_at.is_(None)).order_by(Endpoint.id)))
+
+    def rotate(self, endpoint_id: str) -> Endpoint:
+        """A new secret; the old one keeps signing (second signature) for the grace period."""
+        endpoint = self._editable(endpoint_id)
+        t = now()
+        with self.db.session() as session:
+            session.execute(update(Endpoint).where(Endpoint.id == endpoint.id).values(
+                secret=new_secret(), previous_secret=endpoint.secret,
+                previous_secret_until=t + self.settings.webhook_secret_grace_s))
+            session.commit()
+        return self.get(endpoint_id)
+
+    def delete(self, endpoint_id: str) -> None:
+        self._editable(endpoint_id)
+        self._close(endpoint_id, deleted_at=now())
+
+    def disable(self, endpoint_id: str, reason: str) -> None:
+        self._close(endpoint_id, disabled_at=now(), disabled_reason=reason)
+
+    def signing_secrets(self, endpoint: Endpoint, at: float) -> list[str]:
+        """The current secret, and the previous one while its grace period lasts."""
+        if endpoint.previous_secret and (endpoint.previous_secret_until or 0) > at:
+            return [endpoint.secret, endpoint.previous_secret]
+        return [endpoint.secret]
+
+    def ensure_managed(self, endpoint_id: str, url: str, secret: str, events: list[str]) -> None:
+        """Create or update an endpoint that settings define (enabled again: settings are the truth)."""
+        with self.db.session() as session:
+            endpoint = session.get(Endpoint, endpoint_id)
+            if endpoint is None:
+                session.add(Endpoint(id=endpoint_id, url=url, events=events, secret=secret, managed=True,
+                                     created_at=now()))
+            else:
+                endpoint.url, endpoint.events, endpoint.secret, endpoint.managed = url, events, secret, True
+                endpoint.previous_secret = endpoint.disabled_at = endpoint.disabled_reason = None
+                endpoint.deleted_at = None
+            session.commit()
+
+    def drop_managed(self, endpoint_id: str) -> None:
+        endpoint = self.find(endpoint_id)
+        if endpoint is not None and endpoint.deleted_at is None:
+            self._close(endpoint_id, deleted_at=now())
+
+    def _editable(self, endpoint_id: str) -> Endpoint:
+        endpoint = self.get(endpoint_id)
+        if endpoint.managed:
+            raise Conflict(f"endpoint {endpoint_id} is made from settings (WIREBRIEF_NEWSROOM_*); change them there")
+        return endpoint
+
+    def _close(self, endpoint_id: str, **values: object) -> None:
+        """Disable or delete an endpoint and cancel its pending deliveries, in one transaction."""
+        with self.db.session() as session:
+            session.execute(update(Endpoint).where(Endpoint.id == endpoint_id).values(**values))
+            session.execute(update(Delivery).where(Delivery.endpoint_id == endpoint_id, Delivery.state == PENDING)
+                            .values(state=CANCELLED, finished_at=now(), next_attempt_at=None))
+            session.commit()

@@ -1,0 +1,56 @@
+"""The newsroom hook: a signed CMS event in, a one-item job out (durable, retried, announced like any job).
+
+Deduplication rides on the job's idempotency key `newsroom:<webhook-id>`: a sender's retry of the
+same message finds the job it already made, and is acknowledged without processing anything again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Mapping
+
+from pydantic import ValidationError
+
+from ..api.body import describe
+from ..config import Settings
+from ..errors import BadRequest, InvalidInput, NotFound
+from ..jobs.common import now
+from ..jobs.intake import JobDraft, check_items
+from ..jobs.schemas import ARTICLE_EVENT, JobItemIn, JobOptions
+from ..pipeline import Pipeline
+from .endpoints import NEWSROOM_ENDPOINT
+from .schemas import NewsroomArticle, NewsroomEvent
+from .signing import parse_secrets, verify
+
+PUBLISHED = "article.published"
+
+
+def verify_newsroom(settings: Settings, headers: Mapping[str, str], raw: bytes) -> str:
+    """The message's webhook-id, once its signature and timestamp check out (401 otherwise)."""
+    secrets = parse_secrets(settings.newsroom_secret)
+    if not secrets:
+        raise NotFound("the newsroom hook is not configured (WIREBRIEF_NEWSROOM_SECRET)")
+    return verify(secrets, headers, raw, tolerance_s=settings.newsroom_tolerance_s, now=now())
+
+
+def newsroom_draft(raw: bytes, pipeline: Pipeline) -> JobDraft | None:
+    """The job for a verified message; None for event types other than article.published (400 if malformed)."""
+    try:
+        event = NewsroomEvent.model_validate_json(raw)
+        if event.type != PUBLISHED:
+            return None
+        article = NewsroomArticle.model_validate(event.data)
+        item = JobItemIn(custom_id=article.id, text=article.text, title=article.title, source_lang=article.source_lang)
+        items = check_items([("data", item)], pipeline)
+    except ValidationError as exc:
+        raise BadRequest(f"not an {PUBLISHED} event: {describe(exc)}") from exc
+    except InvalidInput as exc:
+        raise BadRequest(exc.message) from exc
+    callback = bool(pipeline.settings.newsroom_callback_url)
+    options = JobOptions(webhook_endpoint_id=NEWSROOM_ENDPOINT if callback else None,
+                         events=[ARTICLE_EVENT] if callback else None)
+    return JobDraft(items=items, options=options, fingerprint=hashlib.sha256(raw).hexdigest())
+
+
+def idempotency_key(webhook_id: str) -> str:
+    return f"newsroom:{webhook_id}"

@@ -1,0 +1,86 @@
+"""Bodies of the webhooks API: endpoints, secrets, deliveries and their attempts, the newsroom hook."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from ..api.schemas import Strict
+from ..jobs.schemas import EventType
+
+ALL_EVENTS: list[EventType] = ["job.completed", "job.failed", "article.processed"]
+
+
+class EndpointIn(Strict):
+    url: str = Field(..., max_length=2048, examples=["https://cms.example.com/hooks/wirebrief"])
+    events: list[EventType] = Field(default_factory=lambda: list(ALL_EVENTS), min_length=1,
+                                    description="Event types to receive (default: all).")
+
+
+class EndpointOut(BaseModel):
+    id: str
+    url: str
+    events: list[str]
+    created_at: str
+    disabled: bool
+    disabled_reason: str | None
+    managed: bool = Field(..., description="Made from settings (the newsroom callback); not editable here.")
+
+
+class EndpointCreated(EndpointOut):
+    secret: str = Field(..., description="whsec_ signing secret; shown only now.")
+
+
+class SecretOut(BaseModel):
+    id: str
+    secret: str = Field(..., description="The new whsec_ secret; shown only now.")
+    previous_secret_expires_at: str | None = Field(..., description="Until then events carry both signatures.")
+
+
+class AttemptOut(BaseModel):
+    number: int
+    at: str
+    status: int | None = Field(..., description="HTTP status; null when no response came.")
+    latency_ms: float
+    error: str | None
+    retry_at: str | None
+
+
+class DeliveryOut(BaseModel):
+    id: str = Field(..., description="The webhook-id header: the same on every attempt.")
+    endpoint_id: str
+    event_type: str
+    state: Literal["pending", "succeeded", "failed", "cancelled"]
+    attempts: list[AttemptOut]
+    next_attempt_at: str | None
+    created_at: str
+    finished_at: str | None
+    payload: dict[str, Any]
+
+
+class DeliveryPage(BaseModel):
+    data: list[DeliveryOut]
+    has_more: bool
+    next_after: str | None
+
+
+class NewsroomArticle(BaseModel):
+    id: str = Field(..., min_length=1, max_length=256, description="The CMS's article id (the result's custom_id).")
+    text: str
+    title: str | None = None
+    source_lang: str | None = None
+
+
+class NewsroomEvent(BaseModel):
+    """A CMS event; only `article.published` is acted on, other types are acknowledged and ignored."""
+
+    type: str
+    timestamp: str | None = None
+    data: dict[str, Any]
+
+
+class HookAccepted(BaseModel):
+    status: Literal["accepted", "duplicate", "ignored"]
+    webhook_id: str
+    job_id: str | None

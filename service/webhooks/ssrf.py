@@ -1,0 +1,88 @@
+"""SSRF guard: webhook URLs must resolve to public addresses, unless their host is allowed by setting.
+
+Checked when an endpoint is registered and again before every attempt; the attempt then connects
+to the very address that was checked (the Host header and TLS SNI keep the name), so a DNS answer
+that changes in between (rebinding) cannot point a delivery at an internal service.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from dataclasses import dataclass
+from typing import Callable
+
+import httpx
+
+from ..config import Settings
+from ..errors import InvalidInput
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Resolver = Callable[[str, int], list[str]]
+
+#: Cloud metadata services (AWS/GCP/Azure/OpenStack, AWS over IPv6, Alibaba) - named in refusals.
+METADATA = {ipaddress.ip_address(a) for a in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200")}
+
+
+class UnsafeUrl(InvalidInput):
+    """A webhook URL we will not call (422 at registration; a failed attempt at delivery)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    url: httpx.URL
+    addresses: tuple[str, ...]  # every address the host resolved to, all checked
+
+    def pinned(self) -> tuple[httpx.URL, dict[str, str], dict[str, str]]:
+        """(URL with the checked address as host, headers, extensions) that keep the original name."""
+        host = self.url.host
+        extensions = {"sni_hostname": host} if self.url.scheme == "https" else {}
+        return self.url.copy_with(host=self.addresses[0]), {"Host": self.url.netloc.decode()}, extensions
+
+
+def allowed_hosts(settings: Settings) -> frozenset[str]:
+    return frozenset(h.strip().lower() for h in settings.webhook_allowed_hosts.split(",") if h.strip())
+
+
+def resolve(host: str, port: int) -> list[str]:
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def refusal(address: str) -> str | None:
+    """Why we will not connect to `address` (loopback, private, ...), or None for a public address."""
+    ip: IPAddress = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    for reason, hit in (("metadata", ip in METADATA), ("loopback", ip.is_loopback),
+                        ("link-local", ip.is_link_local), ("private", ip.is_private),
+                        ("multicast", ip.is_multicast), ("unspecified", ip.is_unspecified),
+                        ("non-public", not ip.is_global)):
+        if hit:
+            return reason
+    return None
+
+
+def check_url(url: str, allowed: frozenset[str], resolver: Resolver = resolve) -> Target:
+    """A callable target for `url`, or `UnsafeUrl` saying why not."""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise UnsafeUrl(f"{url!r} is not a valid URL: {exc}") from exc
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise UnsafeUrl(f"{url!r}: webhook URLs are http:// or https:// with a host")
+    if parsed.userinfo:
+        raise UnsafeUrl(f"{url!r}: credentials in webhook URLs are not accepted")
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    try:
+        addresses = resolver(parsed.host, port)
+    except OSError as exc:
+        raise UnsafeUrl(f"{url!r}: cannot resolve {parsed.host}: {exc}") from exc
+    if not addresses:
+        raise UnsafeUrl(f"{url!r}: {parsed.host} has no address")
+    if parsed.host.lower() not in allowed:
+        for address in addresses:
+            if reason := refusal(address):
+                raise UnsafeUrl(f"{url!r}: {parsed.host} resolves to {address}, a {reason} address; add the host "
+                                "to WIREBRIEF_WEBHOOK_ALLOWED_HOSTS to allow it")
+    return Target(url=parsed, addresses=tuple(addresses))

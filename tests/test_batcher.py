@@ -1,0 +1,185 @@
+"""Cross-request batching: each caller gets exactly its own outputs, in order; the queue is bounded."""
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Sequence
+
+import pytest
+from hypothesis import given, settings as hsettings, strategies as st
+
+from service.backends import GenerationOptions
+from service.backends.batcher import Batcher, BatchLimits
+from service.errors import GenerationTimeout, Overloaded
+from service.registry import ModelSpec
+
+SPEC = ModelSpec(key="echo", task="translation", hub_id="test/echo")
+
+
+class Reverser:
+    """A deterministic engine: output = input reversed, tagged with the options' beam count.
+
+    Records every batch it was given, and can be made slow to let queues build up.
+    """
+
+    engine = "reverser"
+    max_input_tokens = 512
+
+    def __init__(self, delay_s: float = 0.0) -> None:
+        self.spec = SPEC
+        self.delay_s = delay_s
+        self.batches: list[list[str]] = []
+        self.release = threading.Event()
+        self.release.set()
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return [len(t.split()) + 1 for t in texts]
+
+    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
+        self.release.wait()
+        time.sleep(self.delay_s)
+        self.batches.append(list(texts))
+        return [f"{options.num_beams}:{t[::-1]}" for t in texts]
+
+
+def test_single_request_does_not_wait_for_a_full_batch() -> None:
+    batcher = Batcher(Reverser(), BatchLimits(max_wait_s=0.01))
+    started = time.monotonic()
+    assert batcher.generate(["abc", "de"], GenerationOptions(num_beams=1)) == ["1:cba", "1:ed"]
+    assert time.monotonic() - started < 1.0
+    batcher.close()
+
+
+def test_concurrent_requests_share_batches_without_cross_talk() -> None:
+    inner = Reverser(delay_s=0.02)
+    batcher = Batcher(inner, BatchLimits(max_wait_s=0.02, max_batch_items=64))
+    requests = [[f"req{r} sentence {i} " + "x" * (r % 5) for i in range(1 + r % 4)] for r in range(24)]
+    with ThreadPoolExecutor(max_workers=24) as pool:
+        results = list(pool.map(lambda texts: batcher.generate(texts, GenerationOptions(num_beams=2)), requests))
+    for texts, outputs in zip(requests, results):
+        assert outputs == [f"2:{t[::-1]}" for t in texts]
+    assert sum(len(b) for b in inner.batches) == sum(len(r) for r in requests), "every input generated once"
+    assert len(inner.batches) < len(requests), "requests shared generate calls"
+    batcher.close()
+
+
+def test_different_options_never_share_a_batch() -> None:
+    inner = Reverser(delay_s=0.01)
+    batcher = Batcher(inner, BatchLimits(max_wait_s=0.05))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        futures = [pool.submit(batcher.generate, [f"t{i}"], GenerationOptions(num_beams=1 + i % 2)) for i in range(8)]
+        outputs = [f.result() for f in futures]
+    assert outputs == [[f"{1 + i % 2}:{f't{i}'[::-1]}"] for i in range(8)]
+    for batch in inner.batches:
+        assert len({int(t[1:]) % 2 for t in batch}) == 1
+    batcher.close()
+
+
+def test_batches_respect_token_and_item_budgets() -> None:
+    inner = Reverser()
+    inner.release.clear()  # hold the worker so everything queues up first
+    batcher = Batcher(inner, BatchLimits(max_batch_tokens=40, max_batch_items=5, max_wait_s=0.0))
+    texts = [" ".join(["w"] * n) for n in (1, 9, 2, 8, 3, 7, 4, 6, 5, 5, 1, 1)]
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(batcher.generate, texts, GenerationOptions())
+        time.sleep(0.2)
+        inner.release.set()
+        assert future.result(timeout=10) == [f"None:{t[::-1]}" for t in texts]
+    for batch in inner.batches[1:]:  # the first batch may have started before the rest arrived
+        lengths = [len(t.split()) + 1 for t in batch]
+        assert len(batch) <= 5 and len(batch) * max(lengths) <= 40
+    batcher.close()
+
+
+def test_full_queue_answers_429_with_retry_after() -> None:
+    inner = Reverser()
+    inner.release.clear()
+    batcher = Batcher(inner, BatchLimits(max_queue=4, max_wait_s=0.0))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(batcher.generate, ["a"], GenerationOptions())
+        time.sleep(0.1)  # the worker holds "a"
+        second = pool.submit(batcher.generate, ["b", "c", "d"], GenerationOptions())
+        time.sleep(0.1)
+        with pytest.raises(Overloaded) as info:
+            batcher.generate(["e", "f"], GenerationOptions())
+        assert info.value.status == 429 and 1 <= int(info.value.headers["Retry-After"]) <= 60
+        inner.release.set()
+        assert first.result(timeout=5) == ["None:a"] and second.result(timeout=5) == ["None:b", "None:c", "None:d"]
+    batcher.close()
+
+
+def test_an_idle_model_takes_a_request_larger_than_the_queue() -> None:
+    batcher = Batcher(Reverser(), BatchLimits(max_queue=2))
+    assert len(batcher.generate([f"s{i}" for i in range(10)], GenerationOptions())) == 10
+    batcher.close()
+
+
+def test_engine_errors_reach_every_waiting_caller() -> None:
+    class Broken(Reverser):
+        def generate(self, texts, options):
+            raise RuntimeError("CUDA out of memory")
+
+    batcher = Batcher(Broken(), BatchLimits())
+    with pytest.raises(RuntimeError, match="out of memory"):
+        batcher.generate(["a", "b"], GenerationOptions())
+    assert batcher.generate([], GenerationOptions()) == []
+    batcher.close()
+
+
+def test_timeout_is_504_and_abandoned_inputs_are_skipped() -> None:
+    inner = Reverser()
+    inner.release.clear()
+    batcher = Batcher(inner, BatchLimits(timeout_s=0.3, max_wait_s=0.0))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        held = pool.submit(batcher.generate, ["held"], GenerationOptions())  # the worker is stuck on it
+        time.sleep(0.05)
+        with pytest.raises(GenerationTimeout) as info:
+            batcher.generate(["late"], GenerationOptions())
+        assert info.value.status == 504
+        with pytest.raises(GenerationTimeout):
+            held.result(timeout=5)
+    inner.release.set()
+    time.sleep(0.2)
+    assert inner.batches == [["held"]], "the abandoned queued input was never generated"
+    batcher.close()
+
+
+@hsettings(max_examples=25, deadline=None)
+@given(st.lists(st.lists(st.text(alphabet="abc xyz", min_size=1, max_size=30), min_size=1, max_size=6),
+                min_size=1, max_size=8))
+def test_property_every_caller_gets_its_own_outputs_in_order(requests: list[list[str]]) -> None:
+    inner = Reverser()
+    batcher = Batcher(inner, BatchLimits(max_batch_tokens=30, max_batch_items=4, max_wait_s=0.002))
+    with ThreadPoolExecutor(max_workers=len(requests)) as pool:
+        results = list(pool.map(lambda texts: batcher.generate(texts, GenerationOptions()), requests))
+    assert results == [[f"None:{t[::-1]}" for t in texts] for texts in requests]
+    assert sorted(t for b in inner.batches for t in b) == sorted(t for r in requests for t in r)
+    batcher.close()
+
+
+def test_concurrent_api_requests_on_a_real_model_get_their_own_results(settings) -> None:
+    """16 clients at once through the app: results equal the one-at-a-time results, article by article."""
+    from fastapi.testclient import TestClient
+
+    from service.api import create_app
+    from service.pipeline import Pipeline
+
+    uncached = settings.model_copy(update={"cache_max_entries": 0, "translate_beams": 1})
+    pipeline = Pipeline.from_settings(uncached)
+    texts = [f"Nato sier nei {i}. Flyalarmen gikk i {i} regioner. Det er ikke bekreftet." for i in range(16)]
+
+    def post(client: TestClient, text: str) -> dict:
+        response = client.post("/v1/translate", json={"text": text, "source_lang": "no"})
+        assert response.status_code == 200, response.text
+        return response.json()["translation"]
+
+    with TestClient(create_app(uncached, pipeline)) as client:
+        serial = [post(client, t) for t in texts]
+        batches_before = pipeline.pool.get(pipeline.registry.translator_for("no")).stats.batches
+        with ThreadPoolExecutor(max_workers=16) as workers:
+            concurrent = list(workers.map(lambda t: post(client, t), texts))
+        batches = pipeline.pool.get(pipeline.registry.translator_for("no")).stats.batches - batches_before
+    assert [c["sentences"] for c in concurrent] == [3] * 16
+    assert [c["text"] for c in concurrent] == [s["text"] for s in serial]
+    assert batches < 16, f"16 requests should share generate calls, took {batches}"
+    pipeline.pool.close()
