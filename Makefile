@@ -28,3 +28,10 @@ models: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+## Benchmarks (random weights with the real models' dimensions): results in docs/PERFORMANCE.md
+bench: install
+	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.run
+
+bench-quick: install
+	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.run --quick

@@ -201,5 +201,17 @@ def models_convert(model: Optional[str] = typer.Option(None, help="Convert this 
     raise typer.Exit(1 if failed else 0)
 
 
+@app.command()
+def batch(input_file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
+                                            help="JSONL: one {custom_id, text, ...} per line."),
+          out: Path = typer.Option(..., "--out", help="Results JSONL, one line per item, in input order."),
+          workers: Optional[int] = typer.Option(None, help="Worker threads (default: WIREBRIEF_JOB_WORKERS).")
+          ) -> None:
+    """Run a batch job locally with a progress bar; re-run the same command to resume after an interruption."""
+    from .jobs.local import run_batch
+
+    raise typer.Exit(run_batch(input_file, out, get_settings(), workers=workers))
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

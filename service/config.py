@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     translate_max_input_tokens: int = Field(256, ge=8, description="Longer sentences are split, never truncated.")
     translate_sentences_per_chunk: int = Field(1, ge=1, description="MarianMT is trained on single sentences.")
     translate_length_ratio: float = Field(1.6, gt=0, description="max new tokens = ratio * input tokens + 10.")
+    translate_length_slack: int = Field(10, ge=0, description="... + this many tokens.")
+    translate_min_length_ratio: float = Field(0.0, ge=0, description="Output floor; benchmarks force equal work.")
     translate_max_new_tokens: int = Field(512, ge=8)
     repeat_guard: int = Field(2, ge=1, description="An n-gram repeated back-to-back more often is cut to this.")
 

@@ -157,6 +157,7 @@ class Pipeline:
             engine=(settings.engine, settings.quantization()),
             decoding=settings.model_dump(include={"translate_beams", "translate_max_input_tokens",
                                                   "translate_sentences_per_chunk", "translate_length_ratio",
+                                                  "translate_length_slack", "translate_min_length_ratio",
                                                   "translate_max_new_tokens", "repeat_guard",
                                                   "summary_max_input_tokens", "summary_max_rounds"}),
         )

@@ -183,3 +183,13 @@ def test_concurrent_api_requests_on_a_real_model_get_their_own_results(settings)
     assert [c["text"] for c in concurrent] == [s["text"] for s in serial]
     assert batches < 16, f"16 requests should share generate calls, took {batches}"
     pipeline.pool.close()
+
+
+def test_generation_options_bound_outputs_by_input_length() -> None:
+    options = GenerationOptions(num_beams=4, max_new_tokens=100, length_ratio=1.5)
+    assert options.for_batch(20) == {"num_beams": 4, "max_new_tokens": 40}
+    assert options.for_batch(90) == {"num_beams": 4, "max_new_tokens": 100}
+    exact = GenerationOptions(length_ratio=1.0, length_slack=0, min_length_ratio=1.0)
+    assert exact.for_batch(17) == {"max_new_tokens": 17, "min_new_tokens": 17}
+    assert GenerationOptions(min_new_tokens=50, max_new_tokens=30).for_batch(5) == {"min_new_tokens": 30,
+                                                                                  "max_new_tokens": 30}

@@ -2,7 +2,6 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,7 @@ import pytest
 
 from conftest import NORWEGIAN_SEED, SEED_FILES
 from service.config import PROJECT_ROOT
+from service.testing.live import running_server
 
 WIREBRIEF = [sys.executable, "-m", "service.cli"]
 
@@ -73,32 +73,10 @@ def test_models_check(settings) -> None:
     assert "opus-mt-de-en: model opus-mt-de-en" in result.stdout
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture()
 def server(settings):
-    port = _free_port()
-    proc = subprocess.Popen([*WIREBRIEF, "serve", "--host", "127.0.0.1", "--port", str(port)], env=_env(settings),
-                            cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("server did not start within 60 s")
-        yield base, proc
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with running_server(_env(settings), PROJECT_ROOT, startup_timeout_s=60, output=subprocess.PIPE) as running:
+        yield running
 
 
 def test_real_server_serves_the_readme_call(server) -> None:

@@ -10,10 +10,8 @@ from fastapi import FastAPI
 from .. import __version__
 from ..config import Settings, get_settings
 from ..db import Database
-from ..jobs import JobService
 from ..pipeline import Pipeline
-from ..webhooks import WebhookService
-from . import articles, errors, hooks, jobs, meta, openapi, steps, webhooks
+from . import articles, errors, meta, openapi, steps
 
 DESCRIPTION = """Clean raw news articles, detect their language, translate them to English (MarianMT)
 and summarize them in one uniform English shape. Errors are always `{"error": {"code", "message"}}`."""
@@ -22,6 +20,10 @@ and summarize them in one uniform English shape. Errors are always `{"error": {"
 def create_app(settings: Settings | None = None, pipeline: Pipeline | None = None) -> FastAPI:
     """Build the app. The pipeline (registry, prompts) loads at start-up; models load on first use."""
     settings = settings or get_settings()
+    # Batch jobs and webhooks build on this package's schemas and views: import them once it exists (issue 4).
+    from ..jobs import JobService
+    from ..webhooks import WebhookService
+    from . import hooks, jobs, webhooks
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

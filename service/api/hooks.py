@@ -6,12 +6,10 @@ from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from ..jobs import JobService
-from ..pipeline import Pipeline
 from ..webhooks.inbound import idempotency_key, newsroom_draft, verify_newsroom
 from ..webhooks.schemas import HookAccepted, NewsroomEvent
 from . import schemas
 from .body import read_limited
-from .deps import get_pipeline
 from .jobs import get_jobs
 from .openapi import request_body
 
@@ -27,11 +25,10 @@ router = APIRouter(prefix="/v1/hooks", tags=["hooks"])
     responses={status: {"model": schemas.ErrorOut} for status in (400, 401, 404, 409, 413)},
     openapi_extra=request_body(NewsroomEvent),
 )
-async def newsroom(request: Request, jobs: JobService = Depends(get_jobs),
-                   pipeline: Pipeline = Depends(get_pipeline)) -> HookAccepted:
-    raw = await read_limited(request, pipeline.settings.max_body_bytes)
-    webhook_id = verify_newsroom(pipeline.settings, request.headers, raw)
-    draft = await run_in_threadpool(newsroom_draft, raw, pipeline)
+async def newsroom(request: Request, jobs: JobService = Depends(get_jobs)) -> HookAccepted:
+    raw = await read_limited(request, jobs.settings.max_body_bytes)
+    webhook_id = verify_newsroom(jobs.settings, request.headers, raw)
+    draft = await run_in_threadpool(newsroom_draft, raw, jobs.pipeline, jobs.settings)
     if draft is None:
         return HookAccepted(status="ignored", webhook_id=webhook_id, job_id=None)
     job, created = await run_in_threadpool(lambda: jobs.submit(draft, idempotency_key=idempotency_key(webhook_id)))

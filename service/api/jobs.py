@@ -9,13 +9,11 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import PayloadTooLarge
-from ..jobs import JobService, parse_request
+from ..jobs import JobService
 from ..jobs.intake import JSONL
 from ..jobs.schemas import ErrorLine, JobIn, JobOut, JobPage, ResultLine
-from ..pipeline import Pipeline
 from . import schemas
 from .body import media_type, read_limited
-from .deps import get_pipeline
 from .openapi import request_body
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
@@ -48,16 +46,15 @@ def _create_body() -> dict[str, Any]:
     openapi_extra=_create_body(),
 )
 async def create_job(request: Request, jobs: JobService = Depends(get_jobs),
-                     pipeline: Pipeline = Depends(get_pipeline),
                      idempotency_key: str | None = Header(None, alias="Idempotency-Key", min_length=1,
                                                           max_length=255)) -> JSONResponse:
-    limit = pipeline.settings.job_max_bytes
+    limit = jobs.settings.job_max_bytes
     try:
         raw = await read_limited(request, limit)
     except PayloadTooLarge as exc:
         raise PayloadTooLarge(f"job body exceeds the limit of {limit} bytes (WIREBRIEF_JOB_MAX_BYTES)") from exc
     kind, _ = media_type(request)
-    draft = await run_in_threadpool(parse_request, raw, kind, dict(request.query_params), pipeline)
+    draft = await run_in_threadpool(jobs.parse, raw, kind, dict(request.query_params))
     job, created = await run_in_threadpool(lambda: jobs.submit(draft, idempotency_key=idempotency_key))
     headers = {"Location": f"/v1/jobs/{job.id}"}
     if not created:

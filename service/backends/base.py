@@ -14,8 +14,9 @@ class GenerationOptions:
     """Decoding settings for one `generate` call. `None` keeps the model's own generation config.
 
     `length_ratio` bounds the output relative to the input: a batch whose longest input has
-    n tokens may generate at most `ceil(length_ratio * n) + 10` new tokens (capped by
+    n tokens may generate at most `ceil(length_ratio * n) + length_slack` new tokens (capped by
     `max_new_tokens`). Translation uses it so a runaway decode cannot go on for long.
+    `min_length_ratio` likewise sets a floor (benchmarks use it to force equal work).
     Frozen and hashable: requests with equal options can share a batch.
     """
 
@@ -25,13 +26,18 @@ class GenerationOptions:
     no_repeat_ngram_size: int | None = None
     length_penalty: float | None = None
     length_ratio: float | None = None
+    length_slack: int = 10
+    min_length_ratio: float | None = None
 
     def for_batch(self, longest_input: int) -> dict[str, float | int]:
         """Concrete keyword arguments for a batch whose longest input has `longest_input` tokens."""
-        kwargs = {k: v for k, v in asdict(self).items() if v is not None and k != "length_ratio"}
+        relative = ("length_ratio", "length_slack", "min_length_ratio")
+        kwargs = {k: v for k, v in asdict(self).items() if v is not None and k not in relative}
         if self.length_ratio is not None:
-            bound = math.ceil(self.length_ratio * longest_input) + 10
+            bound = math.ceil(self.length_ratio * longest_input) + self.length_slack
             kwargs["max_new_tokens"] = min(bound, self.max_new_tokens or bound)
+        if self.min_length_ratio is not None:
+            kwargs["min_new_tokens"] = math.ceil(self.min_length_ratio * longest_input)
         if "min_new_tokens" in kwargs and "max_new_tokens" in kwargs:
             kwargs["min_new_tokens"] = min(kwargs["min_new_tokens"], kwargs["max_new_tokens"])
         return kwargs

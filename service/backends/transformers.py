@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 from typing import Sequence
@@ -14,6 +15,17 @@ from .base import GenerationOptions
 
 #: tokenizers report 1e30 when a checkpoint sets no limit; the position table is the real one
 _UNBOUNDED = 100_000
+
+
+class _QuietLengthNotice(logging.Filter):
+    """transformers warns on every call that passes max_new_tokens to a model whose generation
+    config also has max_length (all hub checkpoints do); max_new_tokens wins, as we intend."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "seem to have been set" not in record.getMessage()
+
+
+logging.getLogger("transformers.generation.utils").addFilter(_QuietLengthNotice())
 
 
 def input_limit(model_config: object, tokenizer: object) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from pydantic import ValidationError
 
@@ -29,13 +29,13 @@ OPTION_PARAMS = ("webhook_endpoint_id", "callback_url", "events")
 class JobDraft:
     items: list[JobItemIn]
     options: JobOptions
-    fingerprint: str = ""  # sha256 of the request: the same Idempotency-Key with another body is a conflict
+    fingerprint: str  # sha256 of the request: the same Idempotency-Key with another body is a conflict
 
 
-def parse_request(raw: bytes, media_type: str, query: Mapping[str, str], pipeline: Pipeline) -> JobDraft:
+def parse_request(raw: bytes, media_type: str, query: Mapping[str, str], pipeline: Pipeline,
+                  settings: Settings) -> JobDraft:
     """A job from a `POST /v1/jobs` body: JSON `{items, ...}`, or JSONL with options in the query."""
-    settings = pipeline.settings
-    options = {k: v for k, v in query.items() if k in OPTION_PARAMS}
+    options: dict[str, Any] = {k: v for k, v in query.items() if k in OPTION_PARAMS}
     if media_type == JSON:
         if options:
             raise InvalidInput(f"put {', '.join(sorted(options))} in the JSON body, not the query")
@@ -43,14 +43,14 @@ def parse_request(raw: bytes, media_type: str, query: Mapping[str, str], pipelin
     elif media_type in JSONL:
         labelled = _jsonl_items(raw, settings)
         if "events" in options:
-            options["events"] = [e.strip() for e in options["events"].split(",") if e.strip()]  # type: ignore[assignment]
+            options["events"] = [e.strip() for e in options["events"].split(",") if e.strip()]
         try:
             job_options = JobOptions.model_validate(options)
         except ValidationError as exc:
             raise InvalidInput(describe(exc)) from exc
     else:
         raise UnsupportedMediaType(f"send {JSON} or {JSONL[0]} (got {media_type or 'no content type'})")
-    items = check_items(labelled, pipeline)
+    items = check_items(labelled, pipeline, settings)
     return JobDraft(items=items, options=check_options(job_options),
                     fingerprint=fingerprint(media_type, query, raw))
 
@@ -68,9 +68,8 @@ def check_options(options: JobOptions) -> JobOptions:
     return options
 
 
-def check_items(labelled: Iterable[tuple[str, JobItemIn]], pipeline: Pipeline) -> list[JobItemIn]:
+def check_items(labelled: Iterable[tuple[str, JobItemIn]], pipeline: Pipeline, settings: Settings) -> list[JobItemIn]:
     """The checks `POST /v1/articles` would make, per item, plus the job's own limits."""
-    settings = pipeline.settings
     items: list[JobItemIn] = []
     seen: dict[str, str] = {}
     for label, item in labelled:

@@ -47,8 +47,8 @@ class ItemRunner:
     def run(self, claim: Claim) -> None:
         outcome = self._process(claim)
         if not self.store.record(claim, outcome):
-            log.warning("item %s of job %s was taken over by another claim; this result is dropped",
-                        claim.custom_id, claim.job_id)
+            log.warning("item %s of job %s is no longer ours (released at shutdown, or its lease lapsed); "
+                        "this result is dropped", claim.custom_id, claim.job_id)
             return
         if outcome.state == QUEUED:
             return

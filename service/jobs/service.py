@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from ..config import Settings
 from ..db import Database
@@ -13,7 +13,7 @@ from ..pipeline import Pipeline
 from .announce import Announcer
 from .common import iso, now
 from .dispatch import Dispatcher, make_dispatcher
-from .intake import JobDraft
+from .intake import JobDraft, parse_request
 from .models import RUNNING, Job
 from .runner import ItemRunner
 from .schemas import JOB_EVENTS, JobCounts, JobOut, JobPage
@@ -24,6 +24,7 @@ class JobService:
     def __init__(self, db: Database, pipeline: Pipeline, settings: Settings, sink: EventSink | None = None,
                  *, workers: int | None = None) -> None:
         self.settings = settings
+        self.pipeline = pipeline
         self.sink = sink
         self.store = JobStore(db)
         self.announcer = Announcer(self.store, sink, settings)
@@ -38,6 +39,10 @@ class JobService:
             yield self
         finally:
             self.dispatcher.stop()
+
+    def parse(self, raw: bytes, media_type: str, query: Mapping[str, str]) -> JobDraft:
+        """Validate a `POST /v1/jobs` body whole (see `intake`)."""
+        return parse_request(raw, media_type, query, self.pipeline, self.settings)
 
     def submit(self, draft: JobDraft, *, idempotency_key: str | None = None) -> tuple[JobOut, bool]:
         """Store a job and hand it to the dispatcher; (job, created). A repeated key returns its job."""

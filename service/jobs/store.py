@@ -230,12 +230,12 @@ class JobStore:
 
     def unannounced(self, limit: int = 200) -> tuple[list[tuple[Item, Job]], list[Job]]:
         with self.db.session() as session:
-            items = session.execute(select(Item, Job).join(Job, Item.job_id == Job.id)
-                                    .where(Item.announced.is_(False), Item.state.in_(FINISHED_ITEM))
-                                    .order_by(Item.id).limit(limit)).tuples().all()
+            items = [(item, job) for item, job in session.execute(
+                select(Item, Job).join(Job, Item.job_id == Job.id)
+                .where(Item.announced.is_(False), Item.state.in_(FINISHED_ITEM)).order_by(Item.id).limit(limit))]
             jobs = session.scalars(select(Job).where(Job.announced.is_(False), Job.state.in_((COMPLETED, FAILED)))
                                    .order_by(Job.id).limit(limit)).all()
-        return list(items), list(jobs)
+        return items, list(jobs)
 
     def item(self, item_id: int) -> Item:
         with self.db.session() as session:

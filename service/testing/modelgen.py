@@ -22,7 +22,8 @@ sentences rely on.  The tiny models are *not* good translators or summarisers; t
 only have the right shapes, token conventions and roughly text-like output.
 
 Everything is deterministic: the same corpus, dims, seed and ``train_steps`` give
-byte-identical weights on the same machine (thread count included).
+byte-identical weights (init and training run single-threaded, so the core count does
+not matter; a different CPU/BLAS kernel may round differently).
 
 The configs also carry the legacy fields that ``ctranslate2``'s Transformers converter
 reads but transformers 5 no longer writes (see :func:`write_ct2_fields`), so every
@@ -166,17 +167,18 @@ TINY_BART: dict[str, Any] = {
     },
 }
 
-#: Upper bounds on training steps for the tiny dims (training stops earlier once the
-#: loss is low: ~280 steps / ~8 s for Marian, ~230 steps / ~12 s for BART on 2 CPU cores).
-#: With these, greedy decoding returns seed sentences (Marian) and the lead sentence of
-#: seed articles (BART) nearly verbatim.
+#: Upper bounds on training steps for the tiny dims.  Training stops earlier once the
+#: loss is low: ~280 steps for Marian, ~210 for BART, i.e. roughly 8-15 s and 12-26 s of
+#: single-thread CPU (the low end on an idle machine, the high end on a busy shared one).
+#: After that, greedy decoding returns seed sentences (Marian) and the lead sentence of a
+#: seed article (BART) nearly verbatim, and other input as corpus words ending in ".".
 MARIAN_TRAIN_STEPS = 400
 BART_TRAIN_STEPS = 400
 
 # Optimiser settings found by a small sweep (lr 3e-3..8e-3, batch 8..32, d_model 32/64,
 # several seeds): smaller batches or d_model 32 learn slower per second, not faster.
 _MARIAN_RECIPE: dict[str, Any] = {"lr": 8e-3, "batch_size": 16, "stop_loss": 0.05}
-_BART_RECIPE: dict[str, Any] = {"lr": 8e-3, "batch_size": 16, "stop_loss": 0.03}
+_BART_RECIPE: dict[str, Any] = {"lr": 8e-3, "batch_size": 16, "stop_loss": 0.05}
 
 # ---------------------------------------------------------------------------------------
 # ctranslate2 compatibility.
@@ -276,16 +278,26 @@ def _madeup(n: int) -> str:
 
 @contextlib.contextmanager
 def _seeded(seed: int) -> Iterator[None]:
-    """Seed torch for model init/training without disturbing the caller's RNG or flags."""
+    """Seeded, deterministic, single-threaded torch for model init and training.
+
+    The caller's RNG state, determinism flag and thread count are restored afterwards.
+    One thread makes the weights independent of the machine's core count (float sums
+    are not reordered) and avoids OpenMP spin-waiting when the CPU is shared (pytest-xdist,
+    parallel CI jobs), which made training 10x slower; on an idle 2-core machine it costs
+    about 20% against two threads for these tiny matrices.
+    """
     import torch
 
     was_deterministic = torch.are_deterministic_algorithms_enabled()
+    threads = torch.get_num_threads()
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         torch.use_deterministic_algorithms(True)
+        torch.set_num_threads(1)
         try:
             yield
         finally:
+            torch.set_num_threads(threads)
             torch.use_deterministic_algorithms(was_deterministic)
 
 
@@ -477,6 +489,7 @@ def build_marian(
 
 
 def _marian_examples(tokenizer: Any, corpus: Sequence[str], max_positions: int) -> list[tuple[list[int], list[int]]]:
+    """Every corpus sentence of 3-48 tokens, paired with itself (the copy task)."""
     limit = min(48, max_positions)
     examples = []
     for line in corpus:

@@ -33,7 +33,9 @@ def translate(text: str, lang: str, backend: Seq2SeqBackend, settings: Settings)
                   max_sentences=settings.translate_sentences_per_chunk, within_paragraph=True)
 
     options = GenerationOptions(num_beams=settings.translate_beams, max_new_tokens=settings.translate_max_new_tokens,
-                                length_ratio=settings.translate_length_ratio)
+                                length_ratio=settings.translate_length_ratio,
+                                length_slack=settings.translate_length_slack,
+                                min_length_ratio=settings.translate_min_length_ratio or None)
     outputs = backend.generate([chunk.text for chunk in chunks], options)
     outputs = [collapse_repeats(out.strip(), settings.repeat_guard) for out in outputs]
     return Translation(

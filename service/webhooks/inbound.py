@@ -33,7 +33,7 @@ def verify_newsroom(settings: Settings, headers: Mapping[str, str], raw: bytes) 
     return verify(secrets, headers, raw, tolerance_s=settings.newsroom_tolerance_s, now=now())
 
 
-def newsroom_draft(raw: bytes, pipeline: Pipeline) -> JobDraft | None:
+def newsroom_draft(raw: bytes, pipeline: Pipeline, settings: Settings) -> JobDraft | None:
     """The job for a verified message; None for event types other than article.published (400 if malformed)."""
     try:
         event = NewsroomEvent.model_validate_json(raw)
@@ -41,12 +41,12 @@ def newsroom_draft(raw: bytes, pipeline: Pipeline) -> JobDraft | None:
             return None
         article = NewsroomArticle.model_validate(event.data)
         item = JobItemIn(custom_id=article.id, text=article.text, title=article.title, source_lang=article.source_lang)
-        items = check_items([("data", item)], pipeline)
+        items = check_items([("data", item)], pipeline, settings)
     except ValidationError as exc:
         raise BadRequest(f"not an {PUBLISHED} event: {describe(exc)}") from exc
     except InvalidInput as exc:
         raise BadRequest(exc.message) from exc
-    callback = bool(pipeline.settings.newsroom_callback_url)
+    callback = bool(settings.newsroom_callback_url)
     options = JobOptions(webhook_endpoint_id=NEWSROOM_ENDPOINT if callback else None,
                          events=[ARTICLE_EVENT] if callback else None)
     return JobDraft(items=items, options=options, fingerprint=hashlib.sha256(raw).hexdigest())

@@ -43,11 +43,11 @@ class WebhookService:
 
     def _sync_newsroom_endpoint(self) -> None:
         """The newsroom callback is an endpoint like any other, signed with the newsroom's shared secret."""
+        secrets = parse_secrets(self.settings.newsroom_secret)  # a malformed secret stops the start, loudly
         url = self.settings.newsroom_callback_url
         if not url:
             self.endpoints.drop_managed(NEWSROOM_ENDPOINT)
             return
-        secrets = parse_secrets(self.settings.newsroom_secret)
         if not secrets:
             raise ValueError("WIREBRIEF_NEWSROOM_CALLBACK_URL is set but WIREBRIEF_NEWSROOM_SECRET (to sign) is not")
         try:

@@ -1,0 +1,123 @@
+"""`python -m bench.run [--quick]`: every variant side by side in one process, ratios reported.
+
+Variants: naive (transformers fp32, one sentence at a time), ours on transformers, ours on
+CTranslate2 int8, the raw CTranslate2 ceiling, and 1/4/16 concurrent clients on a live server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import subprocess
+import sys
+import time
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from service.registry import Registry  # noqa: E402
+
+from . import concurrency, models, report  # noqa: E402
+from .variants import Ceiling, Naive, Ours, Run  # noqa: E402
+from .workload import seed_mix  # noqa: E402
+
+
+def peak_rss_mb(registry, engine: str) -> float:
+    done = subprocess.run([sys.executable, "-m", "bench.rss", str(registry), engine], capture_output=True, text=True,
+                          check=True, timeout=900)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def cached_repeat(settings, article) -> tuple[float, float]:
+    """Seconds for an article's first call and for its repeat (answered from the result cache)."""
+    from service.pipeline import ArticleRequest, Pipeline, SummaryRequest
+
+    pipeline = Pipeline.from_settings(settings)
+    request = ArticleRequest(text=article.raw, source_lang=article.lang, summary=SummaryRequest(style="bench"))
+    timings = []
+    for _ in range(2):
+        started = time.perf_counter()
+        result = pipeline.process(request)
+        timings.append(time.perf_counter() - started)
+    assert result.cached, "the repeat must come from the cache"
+    pipeline.pool.close()
+    return timings[0], timings[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true",
+                        help="one pass over the first 8 paragraphs of each seed (under 10 minutes)")
+    args = parser.parse_args()
+    passes = 1 if args.quick else 3
+    started = time.time()
+
+    registry_path = models.build()
+    registry = Registry.load(registry_path)
+    articles = seed_mix(max_paragraphs=8 if args.quick else None)
+    norwegian = next(a for a in articles if a.lang != "en")
+    settings_tf = models.bench_settings(registry_path, "transformers")
+    settings_ct2 = models.bench_settings(registry_path, "ctranslate2")
+
+    ceiling = Ceiling(registry, settings_ct2.models_dir, settings_ct2.ct2_threads(), (8, 16, 32, 64))
+    ceiling.tune(norwegian)
+    variants = [Naive(registry), Ours("ours-transformers", settings_tf), Ours("ours-ct2-int8", settings_ct2),
+                ceiling]
+    runs = {v.name: Run() for v in variants}
+    for variant in variants:  # warm-up: load, allocate, let caches settle
+        variant.process(norwegian, Run())
+    for _ in range(passes):  # interleaved, so drift in machine load hits every variant alike
+        for article in articles:
+            for variant in variants:
+                variant.process(article, runs[variant.name])
+        print(f"pass done after {time.time() - started:.0f}s", file=sys.stderr)
+    for variant in variants:
+        if isinstance(variant, Ours):
+            variant.close()
+    first_s, repeat_s = cached_repeat(models.bench_settings(registry_path, "ctranslate2", cache_max_entries=16),
+                                      norwegian)
+
+    rss = {"naive": peak_rss_mb(registry_path, "transformers"), "ours-ct2-int8": peak_rss_mb(registry_path,
+                                                                                             "ctranslate2")}
+    rss["ours-transformers"] = rss["naive"]
+    table = {name: report.summarize(run, rss.get(name)) for name, run in runs.items()}
+
+    per_client = {1: 5, 4: 2, 16: 1} if args.quick else {1: 10, 4: 5, 16: 2}
+    levels = concurrency.run(settings_ct2, articles, (1, 4, 16), per_client)
+
+    def ratio(a: float | None, b: float | None) -> float | None:
+        return a / b if a and b else None
+
+    targets = {
+        "ours-ct2 vs naive, articles/min": (ratio(table["ours-ct2-int8"]["articles_per_min"],
+                                                  table["naive"]["articles_per_min"]), 3.0),
+        "ours-ct2 vs ceiling, translation tokens/s": (ratio(table["ours-ct2-int8"]["translate_tokens_per_s"],
+                                                            table["ceiling"]["translate_tokens_per_s"]), 0.85),
+        "peak RSS, ct2 int8 / transformers fp32 (lower is better)": (
+            ratio(rss["ours-ct2-int8"], rss["naive"]), 0.45),
+        "16 clients vs 1 client, articles/min": (ratio(levels[-1]["articles_per_min"],
+                                                       levels[0]["articles_per_min"]), 1.8),
+        "cached repeat vs first call, speed-up": (ratio(first_s, repeat_s), 100.0),
+    }
+    results = {
+        "command": "python -m bench.run" + (" --quick" if args.quick else ""),
+        "mode": "quick" if args.quick else "full",
+        "date": datetime.date.today().isoformat(),
+        "machine": report.machine(),
+        "passes": passes,
+        "ceiling_batch_size": ceiling.best_batch_size,
+        "variants": table,
+        "concurrency": levels,
+        "cache": {"first_call_s": first_s, "cached_repeat_s": repeat_s},
+        "ratios": {name: r for name, (r, _) in targets.items()},
+        "targets": {name: {"ratio": r, "goal": (f"<= {goal}" if "RSS" in name else f">= {goal}"),
+                           "met": r is not None and (r <= goal if "RSS" in name else r >= goal)}
+                    for name, (r, goal) in targets.items()},
+        "seconds": round(time.time() - started),
+    }
+    report.write(results)
+    print(f"wrote {report.RESULTS} and {report.DOC} in {results['seconds']}s")
+
+
+if __name__ == "__main__":
+    main()
