@@ -134,7 +134,7 @@ def test_missing_model_is_a_clear_503(client: TestClient) -> None:
 
 def test_missing_summarizer_still_allows_extractive(tiny_models, tmp_path: Path) -> None:
     registry = write_registry(tmp_path / "r.toml", tiny_models["marian"], None, summarizer_present=False)
-    settings = Settings(registry_path=registry, models_dir=tmp_path / "cache")
+    settings = Settings(registry_path=registry, models_dir=tmp_path / "cache", data_dir=tmp_path / "data")
     with TestClient(create_app(settings)) as client:
         text = seed_text(SEED_FILES[0])
         assert client.post("/v1/articles", json={"text": text}).json()["error"]["code"] == "model_unavailable"
@@ -188,7 +188,8 @@ def test_step_endpoints_take_json_only(client: TestClient, path: str) -> None:
 
 def test_article_char_limit(tiny_models, tmp_path: Path) -> None:
     registry = write_registry(tmp_path / "r.toml", tiny_models["marian"], tiny_models["bart"])
-    with TestClient(create_app(Settings(registry_path=registry, max_article_chars=100))) as client:
+    with TestClient(create_app(Settings(registry_path=registry, max_article_chars=100,
+                                                 data_dir=tmp_path / "data"))) as client:
         response = post_text(client, "word " * 30)
         assert response.status_code == 413 and "WIREBRIEF_MAX_ARTICLE_CHARS" in response.json()["error"]["message"]
 

@@ -46,6 +46,10 @@ def load_backend(spec: ModelSpec, path: Path, settings: Settings) -> Seq2SeqBack
                                   inter_threads=settings.ct2_inter_threads, intra_threads=settings.ct2_threads())
     from .transformers import TransformersSeq2Seq
 
+    if settings.torch_threads:
+        import torch
+
+        torch.set_num_threads(settings.torch_threads)
     return TransformersSeq2Seq(spec, path, device=settings.device)
 
 
