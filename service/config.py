@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     # Storage (jobs, webhooks, keys). Empty: SQLite in data_dir. Or postgresql+psycopg://...
     database_url: str = Field("", description="SQLAlchemy URL of the job database.")
 
-    # -- batch jobs (issue 4) --
+    # Batch jobs.
     job_workers: int = Field(2, ge=0, description="Item worker threads per process; 0: this process only enqueues.")
     job_max_items: int = Field(10_000, ge=1, description="Items per job; more is 413.")
     job_max_item_bytes: int = Field(1024 * 1024, ge=1, description="UTF-8 bytes of one item's text; more is 413.")
@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     job_shutdown_grace_s: float = Field(10.0, ge=0, description="On stop, wait this long for items in flight.")
     job_page_max: int = Field(100, ge=1, description="Largest page of GET /v1/jobs and deliveries.")
 
-    # -- webhooks (issue 4) --
+    # Webhooks.
     webhook_workers: int = Field(2, ge=0, description="Delivery threads per process; 0: deliver nothing here.")
     webhook_timeout_s: float = Field(10.0, gt=0, description="Per-attempt HTTP timeout (connect, read, write).")
     webhook_retry_schedule_s: list[float] = Field(
@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     newsroom_callback_url: str = Field("", description="Where article.processed for newsroom hooks is sent.")
     newsroom_tolerance_s: float = Field(300.0, gt=0, description="Inbound webhook-timestamp skew accepted.")
 
-    # -- speed: engines, batching, cache (issue 3) --
+    # Speed: engines, cross-request batching, result cache.
     engine: Literal["auto", "transformers", "ctranslate2"] = Field(
         "auto", description="auto: a converted CTranslate2 model when present, else transformers.")
     ct2_quantization: str = Field("auto", description="auto: int8 on CPU, int8_float16 on CUDA.")

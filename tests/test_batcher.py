@@ -193,3 +193,38 @@ def test_generation_options_bound_outputs_by_input_length() -> None:
     assert exact.for_batch(17) == {"max_new_tokens": 17, "min_new_tokens": 17}
     assert GenerationOptions(min_new_tokens=50, max_new_tokens=30).for_batch(5) == {"min_new_tokens": 30,
                                                                                   "max_new_tokens": 30}
+
+
+def test_overload_reaches_clients_as_429_with_retry_after(settings) -> None:
+    """A full model queue surfaces through the real app as 429 + Retry-After, and the app recovers."""
+    from fastapi.testclient import TestClient
+
+    from service.api import create_app
+    from service.pipeline import Pipeline
+
+    tight = settings.model_copy(update={"batch_max_queue": 1, "cache_max_entries": 0, "batch_wait_ms": 0.0,
+                                        "data_dir": settings.data_dir / "overload"})
+    pipeline = Pipeline.from_settings(tight)
+    batcher = pipeline.pool.get(pipeline.registry.translator_for("no"))
+    gate = threading.Event()
+    real_generate = batcher.inner.generate
+
+    def held_generate(texts, options):  # hold the model busy so the queue stays full
+        gate.wait(timeout=30)
+        return real_generate(texts, options)
+
+    batcher.inner.generate = held_generate
+    body = {"text": "Nato sier nei. Det er ikke bekreftet.", "source_lang": "no"}
+    with TestClient(create_app(tight, pipeline)) as client, ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(client.post, "/v1/translate", json=body)  # taken by the worker, then held
+        time.sleep(0.5)
+        second = pool.submit(client.post, "/v1/translate", json={**body, "text": "Hei. Hallo."})  # queued
+        time.sleep(0.5)
+        refused = client.post("/v1/translate", json={**body, "text": "Tre. Fire."})
+        assert refused.status_code == 429
+        assert refused.json()["error"]["code"] == "overloaded"
+        assert 1 <= int(refused.headers["retry-after"]) <= 60
+        gate.set()
+        assert first.result(timeout=60).status_code == 200 and second.result(timeout=60).status_code == 200
+        assert client.post("/v1/translate", json=body).status_code == 200
+    pipeline.pool.close()

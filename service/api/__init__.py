@@ -20,7 +20,7 @@ and summarize them in one uniform English shape. Errors are always `{"error": {"
 def create_app(settings: Settings | None = None, pipeline: Pipeline | None = None) -> FastAPI:
     """Build the app. The pipeline (registry, prompts) loads at start-up; models load on first use."""
     settings = settings or get_settings()
-    # Batch jobs and webhooks build on this package's schemas and views: import them once it exists (issue 4).
+    # Batch jobs and webhooks build on this package's schemas and views: import them once it exists.
     from ..jobs import JobService
     from ..webhooks import WebhookService
     from . import hooks, jobs, webhooks
@@ -32,7 +32,7 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
         app.state.db = Database.from_settings(settings)
         app.state.db.create_all()
         async with AsyncExitStack() as stack:
-            # -- background services start here, in order; stop in reverse (issue 4) --
+            # background services: started in order, stopped in reverse
             app.state.webhooks = stack.enter_context(WebhookService(app.state.db, settings).running())
             app.state.jobs = stack.enter_context(
                 JobService(app.state.db, app.state.pipeline, settings, app.state.webhooks).running())
@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
 
     app = FastAPI(title="wirebrief", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     errors.install(app)
-    for module in (articles, steps, meta, jobs, webhooks, hooks):  # -- routers (issue 4) --
+    for module in (articles, steps, meta, jobs, webhooks, hooks):
         app.include_router(module.router)
     openapi.install(app)
     return app
