@@ -6,11 +6,15 @@ SQLite (the embedded default, WAL mode) and PostgreSQL run the same code; only t
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from .config import Settings
+from .errors import NotFound
+
+Row = TypeVar("Row")
 
 
 class Base(DeclarativeBase):
@@ -59,6 +63,14 @@ class Database:
 
     def session(self) -> Session:
         return self.sessions()
+
+    def get(self, model: type[Row], key: object, what: str) -> Row:
+        """The row with primary key `key`, or a 404 that names `what` was not found."""
+        with self.session() as session:
+            row = session.get(model, key)
+        if row is None:
+            raise NotFound(f"no {what} {key!r}")
+        return row
 
     def dispose(self) -> None:
         self.engine.dispose()

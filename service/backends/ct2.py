@@ -74,4 +74,4 @@ class CTranslate2Seq2Seq:
         results = self.translator.translate_batch(sources, target_prefix=prefix, max_batch_size=0,
                                                   **self._decoding(options, max(len(row) for row in ids)))
         outputs = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
-        return self.tokenizer.batch_decode(outputs, skip_special_tokens=True, clean_up_tokenization_spaces=True)
+        return self.tokenizer.batch_decode(outputs, skip_special_tokens=True)

@@ -63,4 +63,4 @@ class TransformersSeq2Seq:
             kwargs = options.for_batch(int(batch["input_ids"].shape[1]))
             with torch.inference_mode():
                 output = self.model.generate(**batch.to(self.device), do_sample=False, **kwargs)
-            return self.tokenizer.batch_decode(output, skip_special_tokens=True, clean_up_tokenization_spaces=True)
+            return self.tokenizer.batch_decode(output, skip_special_tokens=True)

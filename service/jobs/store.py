@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..db import Database
-from ..errors import Conflict, NotFound
+from ..errors import Conflict
 from .common import claim_one, new_id, new_token, now
 from .models import (CANCELLED, COMPLETED, DONE, FAILED, FINISHED_ITEM, LIVE_JOB, QUEUED, RUNNING, Item, Job)
 from .schemas import ARTICLE_EVENT, JobCounts, JobItemIn
@@ -85,11 +85,7 @@ class JobStore:
         return job
 
     def get(self, job_id: str) -> Job:
-        with self.db.session() as session:
-            job = session.get(Job, job_id)
-        if job is None:
-            raise NotFound(f"no job {job_id!r}")
-        return job
+        return self.db.get(Job, job_id, "job")
 
     def page(self, limit: int, after: str | None) -> tuple[list[Job], bool]:
         """Newest first; `after` is the last id of the previous page (ids sort by creation time)."""
@@ -238,11 +234,7 @@ class JobStore:
         return items, list(jobs)
 
     def item(self, item_id: int) -> Item:
-        with self.db.session() as session:
-            item = session.get(Item, item_id)
-        if item is None:
-            raise NotFound(f"no item {item_id}")
-        return item
+        return self.db.get(Item, item_id, "item")
 
     def mark_announced(self, *, item_id: int | None = None, job_id: str | None = None) -> None:
         with self.db.session() as session:

@@ -8,7 +8,7 @@ from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..db import Database
-from ..errors import Conflict, NotFound
+from ..errors import Conflict
 from ..jobs.common import claim_one, new_id, new_token, now
 from .models import CANCELLED, FAILED, PENDING, SUCCEEDED, Attempt, Delivery
 
@@ -80,11 +80,7 @@ class DeliveryStore:
             session.commit()
 
     def get(self, delivery_id: str) -> Delivery:
-        with self.db.session() as session:
-            delivery = session.get(Delivery, delivery_id)
-        if delivery is None:
-            raise NotFound(f"no delivery {delivery_id!r}")
-        return delivery
+        return self.db.get(Delivery, delivery_id, "delivery")
 
     def page(self, limit: int, after: str | None, endpoint_id: str | None,
              state: str | None) -> tuple[list[Delivery], bool]:
