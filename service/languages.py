@@ -33,7 +33,3 @@ def normalize_code(code: str) -> str:
     if folded not in NAMES:
         raise UnsupportedLanguage(f"unknown language code {code!r}; see GET /v1/languages")
     return folded
-
-
-def name_of(code: str) -> str:
-    return NAMES[normalize_code(code)]

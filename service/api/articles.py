@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from ..pipeline import ArticleRequest, Pipeline, SummaryRequest
+from ..pipeline import Pipeline
 from . import schemas, views
 from .body import json_or_text_body
 from .deps import get_pipeline
@@ -23,9 +23,6 @@ router = APIRouter(prefix="/v1", tags=["articles"])
 )
 async def process_article(request: Request, pipeline: Pipeline = Depends(get_pipeline)) -> schemas.ArticleOut:
     body = await json_or_text_body(request, schemas.ArticleIn, pipeline.settings.max_body_bytes)
-    summary = None if body.summary is False or body.summary is None else SummaryRequest(
-        style=body.summary.style, method=body.summary.method)
-    article = ArticleRequest(text=body.text, title=body.title, source_lang=body.source_lang,
-                             translate=body.translate, summary=summary)
+    article = views.article_request(body)
     result = await run_in_threadpool(pipeline.process, article)
     return views.article(result, body.text)

@@ -1,9 +1,9 @@
-"""Domain results → response models. One function per result type, shared by every router."""
+"""Request bodies → pipeline requests, and results → response models; shared by routers and jobs."""
 
 from __future__ import annotations
 
 from ..detect import Candidate, Detection
-from ..pipeline import ArticleResult
+from ..pipeline import ArticleRequest, ArticleResult, SummaryRequest
 from ..summarize import Summary
 from ..text import CleanResult
 from ..translate import Translation
@@ -50,3 +50,11 @@ def article(result: ArticleResult, raw: str) -> schemas.ArticleOut:
         timings_ms=result.timings_ms,
         cached=result.cached,
     )
+
+
+def article_request(body: schemas.ArticleIn) -> ArticleRequest:
+    """The pipeline request for an `ArticleIn` body (`POST /v1/articles`, or a job item)."""
+    summary = None if body.summary is False or body.summary is None else SummaryRequest(
+        style=body.summary.style, method=body.summary.method)
+    return ArticleRequest(text=body.text, title=body.title, source_lang=body.source_lang, translate=body.translate,
+                          summary=summary)

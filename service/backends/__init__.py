@@ -99,9 +99,6 @@ class ModelPool:
         log.info("loaded %s (%s) from %s in %.1fs", spec.key, backend.engine, where.path, self.load_seconds[spec.key])
         return backend
 
-    def loaded(self) -> dict[str, Batcher]:
-        return dict(self._loaded)
-
     def status(self) -> list[ModelStatus]:
         out = []
         for spec in self.registry.models.values():

@@ -88,10 +88,6 @@ class Batcher:
             raise GenerationTimeout(f"{self.spec.key} did not finish within {self.limits.timeout_s:.0f}s "
                                     "(WIREBRIEF_GENERATION_TIMEOUT_S)") from None
 
-    @property
-    def queue_depth(self) -> int:
-        return len(self._queue)
-
     def close(self) -> None:
         with self._cond:
             self._closed = True

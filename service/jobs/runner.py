@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 
 from ..api import views
-from ..api.schemas import ArticleIn, ErrorBody
+from ..api.schemas import ErrorBody
 from ..config import Settings
 from ..errors import WirebriefError
-from ..pipeline import ArticleRequest, Pipeline, SummaryRequest
+from ..pipeline import Pipeline
 from .announce import Announcer
 from .common import jittered, now
 from .models import DONE, FAILED, QUEUED
@@ -22,14 +22,6 @@ from .store import Claim, JobStore, Outcome
 log = logging.getLogger(__name__)
 
 RETRY_JITTER = 0.2  # spread of transient-error retries around job_retry_backoff_s * 2^(try-1)
-
-
-def article_request(body: ArticleIn) -> ArticleRequest:
-    """The pipeline request for an `ArticleIn` body (a job item is one, plus its custom_id)."""
-    summary = None if body.summary is False or body.summary is None else SummaryRequest(
-        style=body.summary.style, method=body.summary.method)
-    return ArticleRequest(text=body.text, title=body.title, source_lang=body.source_lang, translate=body.translate,
-                          summary=summary)
 
 
 def is_transient(error: WirebriefError) -> bool:
@@ -64,7 +56,7 @@ class ItemRunner:
                                                       f"{claim.attempts - 1} times; given up")
         body = JobItemIn.model_validate({**claim.request, "custom_id": claim.custom_id})
         try:
-            result = self.pipeline.process(article_request(body))
+            result = self.pipeline.process(views.article_request(body))
         except WirebriefError as exc:
             error, transient = exc, is_transient(exc)
         except Exception as exc:  # noqa: BLE001 - one item's crash must not stop the job
