@@ -213,5 +213,39 @@ def batch(input_file: Path = typer.Argument(..., exists=True, dir_okay=False, re
     raise typer.Exit(run_batch(input_file, out, get_settings(), workers=workers))
 
 
+@app.command()
+def worker(concurrency: Optional[int] = typer.Option(None, help="Child processes; default WIREBRIEF_WORKER_CONCURRENCY."),
+           loglevel: str = typer.Option("INFO", help="Celery log level.")) -> None:
+    """Run job items and webhook deliveries from the queue (distributed mode: WIREBRIEF_BROKER_URL)."""
+    from .distributed.worker import run_worker
+
+    settings = get_settings()
+    if concurrency:
+        settings = settings.model_copy(update={"worker_concurrency": concurrency})
+    run_worker(settings, loglevel=loglevel)
+
+
+db_app = typer.Typer(help="The job database: migrations.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+    """Apply the Alembic migrations (SQLite or PostgreSQL, from WIREBRIEF_DATABASE_URL)."""
+    from .db import Database
+
+    database = Database.from_settings(get_settings())
+    database.upgrade(revision)
+    typer.echo(f"database at revision {database.revision()}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the revision the database is at."""
+    from .db import Database
+
+    typer.echo(Database.from_settings(get_settings()).revision() or "none")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

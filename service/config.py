@@ -95,10 +95,50 @@ class Settings(BaseSettings):
     generation_timeout_s: float = Field(600.0, gt=0, description="A request waiting longer gets 504.")
     cache_max_entries: int = Field(1024, ge=0, description="Cached article results (LRU); 0 disables.")
 
+    # Distributed mode (Celery workers over Redis). Empty broker_url: the embedded mode (in-process threads).
+    broker_url: str = Field("", description="Celery broker (redis://...); set, the API only enqueues and "
+                                            "`wirebrief worker` processes run items and webhook deliveries.")
+    worker_concurrency: int = Field(1, ge=1, description="Prefork child processes per `wirebrief worker`; "
+                                                         "each loads the models once.")
+    worker_max_tasks_per_child: int = Field(0, ge=0, description="Recycle a worker child after this many tasks; "
+                                                                 "0: never.")
+    job_item_soft_time_limit_s: float = Field(540.0, gt=0, description="An item still running after this "
+                                                                       "fails its try with item_timeout.")
+    job_item_time_limit_s: float = Field(600.0, gt=0, description="Hard limit: the worker child is killed and "
+                                                                  "the item tried again.")
+    broker_visibility_timeout_s: float = Field(3600.0, gt=0, description="A message a dead worker held is "
+                                                                         "redelivered after this (Redis).")
+    broker_reconcile_interval_s: float = Field(15.0, gt=0, description="How often workers look for items and "
+                                                                       "deliveries whose message was lost.")
+    broker_redispatch_after_s: float = Field(3600.0, gt=0, description="A ready item whose message is older "
+                                                                       "than this is sent again.")
+    broker_connect_timeout_s: float = Field(5.0, gt=0, description="Connecting or sending to the broker.")
+    migrate_on_start: bool = Field(True, description="Apply database migrations when a process starts.")
+
+    # Access: API keys, rate limits, request limits.
+    auth_required: bool = Field(False, description="Require `Authorization: Bearer <key>` on the API.")
+    auth_protect_ready: bool = Field(False, description="With auth on, /ready needs a key too.")
+    auth_protect_metrics: bool = Field(False, description="With auth on, /metrics needs a key too.")
+    rate_limit_per_minute: int = Field(0, ge=0, description="Requests per minute per key (or client); 0: none.")
+    rate_limit_chars_per_day: int = Field(0, ge=0, description="Article characters per day per key; 0: none.")
+    rate_limit_storage_url: str = Field("", description="limits storage (redis://... or memory://); empty: the "
+                                                        "broker's Redis when set, else in-process.")
+    request_timeout_s: float = Field(300.0, gt=0, description="A request still running after this gets 504.")
+
+    # Observability.
+    log_format: Literal["json", "text"] = Field("json", description="json: one JSON object per line.")
+    log_level: str = Field("INFO", description="Root log level.")
+    metrics_enabled: bool = Field(True, description="Serve Prometheus metrics at /metrics.")
+
     # Detection.
     detect_min_chars: int = Field(40, ge=1, description="Shorter text gets a short_text warning.")
     detect_min_confidence: float = Field(0.80, ge=0, le=1, description="Below this, an ambiguous_language warning.")
 
+
+    @property
+    def distributed(self) -> bool:
+        """True when a broker is configured: items and deliveries run on `wirebrief worker` processes."""
+        return bool(self.broker_url)
 
     def quantization(self) -> str:
         """The CTranslate2 compute type for this device."""

@@ -5,10 +5,12 @@ SQLite (the embedded default, WAL mode) and PostgreSQL run the same code; only t
 
 from __future__ import annotations
 
+import fcntl
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Iterator, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from .config import Settings
@@ -16,9 +18,13 @@ from .errors import NotFound
 
 Row = TypeVar("Row")
 
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+BASELINE_REVISION = "0001"  # the schema `create_all` made before migrations existed
+MIGRATION_LOCK_ID = 0x77B_0001  # PostgreSQL advisory lock: one process migrates at a time
+
 
 class Base(DeclarativeBase):
-    """Every table of wirebrief derives from this (one metadata, one `create_all`)."""
+    """Every table of wirebrief derives from this (one metadata, managed by the migrations)."""
 
 
 def database_url(settings: Settings) -> str:
@@ -47,6 +53,13 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def import_models() -> None:
+    """Import every module that declares tables, so `Base.metadata` is the whole schema."""
+    from .auth import models as _auth  # noqa: F401
+    from .jobs import models as _jobs  # noqa: F401
+    from .webhooks import models as _webhooks  # noqa: F401
+
+
 class Database:
     def __init__(self, url: str) -> None:
         self.url = url
@@ -57,9 +70,58 @@ class Database:
     def from_settings(cls, settings: Settings) -> "Database":
         return cls(database_url(settings))
 
-    def create_all(self) -> None:
-        """Create missing tables (the later Alembic migrations start from this schema)."""
-        Base.metadata.create_all(self.engine)
+    def upgrade(self, revision: str = "head") -> None:
+        """Apply the Alembic migrations up to `revision`; safe when several processes start at once.
+
+        A database made by the pre-migration `create_all` (tables, no `alembic_version`) is stamped
+        with the baseline first, so its data is kept and only later revisions run.
+        """
+        from alembic import command
+
+        with self._migration_lock() as connection:
+            config = self._alembic_config(connection)
+            tables = set(inspect(connection).get_table_names())
+            if "jobs" in tables and "alembic_version" not in tables:
+                command.stamp(config, BASELINE_REVISION)
+            command.upgrade(config, revision)
+            connection.commit()
+
+    def revision(self) -> str | None:
+        """The revision the database is at (None: never migrated)."""
+        from alembic.runtime.migration import MigrationContext
+
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    @staticmethod
+    def _alembic_config(connection: Connection):  # noqa: ANN205 - alembic.config.Config, imported lazily
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        config.attributes["connection"] = connection
+        return config
+
+    @contextmanager
+    def _migration_lock(self) -> Iterator[Connection]:
+        """A connection held under a cross-process lock: advisory on PostgreSQL, a file lock on SQLite."""
+        if self.engine.dialect.name == "postgresql":
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT pg_advisory_lock(:id)"), {"id": MIGRATION_LOCK_ID})
+                connection.commit()
+                try:
+                    yield connection
+                finally:
+                    connection.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": MIGRATION_LOCK_ID})
+                    connection.commit()
+            return
+        database = self.engine.url.database
+        lock_path = Path(f"{database}.migrate.lock") if database and database != ":memory:" else None
+        with open(lock_path, "a") if lock_path else open("/dev/null") as handle:
+            if lock_path:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            with self.engine.connect() as connection:
+                yield connection
 
     def session(self) -> Session:
         return self.sessions()

@@ -85,3 +85,28 @@ class InvalidSignature(WirebriefError):
 
 class StaleTimestamp(InvalidSignature):
     code = "stale_timestamp"
+
+
+class Unauthorized(WirebriefError):
+    """No API key, or one that is unknown, wrong or revoked; the challenge header says how to send one."""
+
+    code, status = "unauthorized", 401
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, headers={"WWW-Authenticate": "Bearer"})
+
+
+class RateLimited(WirebriefError):
+    """A key (or client) is over its requests per minute or characters per day; retry after the reset."""
+
+    code, status = "rate_limited", 429
+
+    def __init__(self, message: str, *, retry_after_s: int) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after_s)})
+        self.retry_after_s = retry_after_s
+
+
+class ItemTimeout(WirebriefError):
+    """A job item overran its soft time limit on a worker; it is tried again like other server trouble."""
+
+    code, status = "item_timeout", 504

@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from service.api import create_app  # noqa: E402
 from service.config import PROJECT_ROOT, Settings  # noqa: E402
 from service.pipeline import Pipeline  # noqa: E402
-from service.testing import modelgen  # noqa: E402
+from service.testing import modelgen, servers  # noqa: E402
 
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 SEED_FILES = sorted(SEEDS_DIR.glob("*.txt"))
@@ -107,3 +107,35 @@ def pipeline(settings: Settings) -> Pipeline:
 def client(settings: Settings, pipeline: Pipeline) -> Iterator[TestClient]:
     with TestClient(create_app(settings, pipeline)) as test_client:
         yield test_client
+
+
+# -- real servers (redis-server, PostgreSQL), started by the test session --------------------------
+
+#: CI sets this (and CI=true): a missing server binary is then a failure, never a skip.
+REQUIRE_SERVERS = bool(os.environ.get("WIREBRIEF_REQUIRE_SERVERS") or os.environ.get("CI"))
+
+
+def _server_or_skip(start, what: str):  # noqa: ANN001, ANN202 - a context manager factory
+    try:
+        return start()
+    except FileNotFoundError as exc:
+        message = f"{what} is not installed ({exc}); run `bash .ci/run` or apt-get install redis-server postgresql"
+        if REQUIRE_SERVERS:
+            pytest.fail(f"CI requires real servers: {message}")
+        pytest.skip(f"!!! SKIPPED: {message}")
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator["servers.RedisServer"]:
+    """A real redis-server on 127.0.0.1 for the whole session (tests that restart it use their own)."""
+    server = _server_or_skip(lambda: servers.RedisServer().start(), "redis-server")
+    yield server
+    server.remove()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator["servers.PostgresServer"]:
+    """A real PostgreSQL on 127.0.0.1 for the whole session; tests make their own databases in it."""
+    server = _server_or_skip(lambda: servers.PostgresServer().start(), "PostgreSQL")
+    yield server
+    server.remove()

@@ -21,6 +21,7 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
     """Build the app. The pipeline (registry, prompts) loads at start-up; models load on first use."""
     settings = settings or get_settings()
     # Batch jobs and webhooks build on this package's schemas and views: import them once it exists.
+    from ..distributed.broker import Broker
     from ..jobs import JobService
     from ..webhooks import WebhookService
     from . import hooks, jobs, webhooks
@@ -30,12 +31,18 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
         app.state.settings = settings
         app.state.pipeline = pipeline or Pipeline.from_settings(settings)
         app.state.db = Database.from_settings(settings)
-        app.state.db.create_all()
+        if settings.migrate_on_start:
+            app.state.db.upgrade()
+        # The dispatch seam: embedded, this process runs items and deliveries on its own threads;
+        # distributed, it only enqueues them for `wirebrief worker` processes.
+        broker = Broker.from_settings(app.state.db, settings) if settings.distributed else None
         async with AsyncExitStack() as stack:
             # background services: started in order, stopped in reverse
-            app.state.webhooks = stack.enter_context(WebhookService(app.state.db, settings).running())
+            app.state.webhooks = stack.enter_context(
+                WebhookService(app.state.db, settings, notify=broker.delivery if broker else None).running())
             app.state.jobs = stack.enter_context(
-                JobService(app.state.db, app.state.pipeline, settings, app.state.webhooks).running())
+                JobService(app.state.db, app.state.pipeline, settings, app.state.webhooks,
+                           dispatcher=broker).running())
             yield
         app.state.db.dispose()
         if pipeline is None:  # we own the models: stop their batcher threads

@@ -45,7 +45,7 @@ def run_batch(input_path: Path, out: Path, settings: Settings, *, workers: int |
     state = state_path(out)
     with _exclusive(state.with_name(state.name + ".lock")):
         db = Database(f"sqlite:///{state}")
-        db.create_all()
+        db.upgrade()
         jobs = JobService(db, pipeline, settings, workers=max(1, workers or settings.job_workers))
         jobs.store.release_all()  # we hold the lock: whatever is "running" was left by a killed run
         job, created = jobs.submit(draft, idempotency_key=f"batch:{draft.fingerprint}")

@@ -59,3 +59,4 @@ class Item(Base):
     error_code: Mapped[str | None] = mapped_column(String(64), doc="last error, also while a retry waits")
     finished_at: Mapped[float | None] = mapped_column(Double)
     announced: Mapped[bool] = mapped_column(default=False, doc="article.processed handed over, or not wanted")
+    dispatched_at: Mapped[float | None] = mapped_column(Double, doc="when a broker message for it was last sent")

@@ -11,7 +11,7 @@ import logging
 from ..api import views
 from ..api.schemas import ErrorBody
 from ..config import Settings
-from ..errors import WirebriefError
+from ..errors import ItemTimeout, WirebriefError
 from ..pipeline import Pipeline
 from .announce import Announcer
 from .common import jittered, now
@@ -30,24 +30,28 @@ def is_transient(error: WirebriefError) -> bool:
 
 
 class ItemRunner:
-    def __init__(self, store: JobStore, pipeline: Pipeline, announcer: Announcer, settings: Settings) -> None:
+    def __init__(self, store: JobStore, pipeline: Pipeline, announcer: Announcer, settings: Settings,
+                 *, timeouts: tuple[type[BaseException], ...] = ()) -> None:
         self.store = store
         self.pipeline = pipeline
         self.announcer = announcer
         self.settings = settings
+        self.timeouts = timeouts  # what the executor raises when an item overruns its time (Celery's soft limit)
 
-    def run(self, claim: Claim) -> None:
+    def run(self, claim: Claim) -> Outcome | None:
+        """Process and record; the recorded outcome, or None when the claim was no longer ours."""
         outcome = self._process(claim)
         if not self.store.record(claim, outcome):
             log.warning("item %s of job %s is no longer ours (released at shutdown, or its lease lapsed); "
                         "this result is dropped", claim.custom_id, claim.job_id)
-            return
+            return None
         if outcome.state == QUEUED:
-            return
+            return outcome
         if claim.announce:
             self.announcer.item(claim.item_id)
         if job := self.store.finish_if_done(claim.job_id):
             self.announcer.job(job)
+        return outcome
 
     def _process(self, claim: Claim) -> Outcome:
         limit = self.settings.job_item_max_attempts
@@ -59,6 +63,10 @@ class ItemRunner:
             result = self.pipeline.process(views.article_request(body))
         except WirebriefError as exc:
             error, transient = exc, is_transient(exc)
+        except self.timeouts:
+            limit_s = self.settings.job_item_soft_time_limit_s
+            error, transient = ItemTimeout(f"the item ran longer than {limit_s:g}s "
+                                           "(WIREBRIEF_JOB_ITEM_SOFT_TIME_LIMIT_S)"), True
         except Exception as exc:  # noqa: BLE001 - one item's crash must not stop the job
             log.exception("item %s of job %s crashed", claim.custom_id, claim.job_id)
             error, transient = WirebriefError(f"{type(exc).__name__}: {exc}"), True

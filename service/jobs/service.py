@@ -22,14 +22,15 @@ from .store import JobStore
 
 class JobService:
     def __init__(self, db: Database, pipeline: Pipeline, settings: Settings, sink: EventSink | None = None,
-                 *, workers: int | None = None) -> None:
+                 *, workers: int | None = None, dispatcher: Dispatcher | None = None) -> None:
         self.settings = settings
         self.pipeline = pipeline
         self.sink = sink
         self.store = JobStore(db)
         self.announcer = Announcer(self.store, sink, settings)
         self.runner = ItemRunner(self.store, pipeline, self.announcer, settings)
-        self.dispatcher: Dispatcher = make_dispatcher(self.store, self.runner, self.announcer, settings, workers)
+        self.dispatcher: Dispatcher = dispatcher or make_dispatcher(self.store, self.runner, self.announcer,
+                                                                    settings, workers)
 
     @contextmanager
     def running(self) -> Iterator["JobService"]:

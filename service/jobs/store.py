@@ -163,7 +163,8 @@ class JobStore:
     def claim_item(self, item_id: int, lease_s: float) -> Claim | None:
         """Claim one given item (a distributed worker handed its id), if it is still to do."""
         t = now()
-        ready = and_(Item.id == item_id, (Item.state == QUEUED) | and_(Item.state == RUNNING, Item.lease_until < t))
+        ready = and_(Item.id == item_id, and_(Item.state == QUEUED, Item.available_at <= t)
+                     | and_(Item.state == RUNNING, Item.lease_until < t))
         return self._claim(ready, lease_s)
 
     def _claim(self, ready: ColumnElement[bool], lease_s: float) -> Claim | None:
@@ -221,6 +222,59 @@ class JobStore:
                                     .values(state=QUEUED, claim_token=None, lease_until=None)).rowcount
             session.commit()
         return count
+
+    # -- dispatch bookkeeping (distributed mode: one broker message per item, re-sent when lost) -----
+
+    def mark_dispatched(self, item_id: int, at: float) -> bool:
+        """Record that a message for the item becomes deliverable at `at`; False if one already covers it.
+
+        Compare-and-set: of several workers that want to send a message for the same moment
+        (a retry, a lapsed lease), exactly one wins, so messages never multiply.
+        """
+        with self.db.session() as session:
+            hit = session.execute(update(Item).where(Item.id == item_id, Item.state.in_((QUEUED, RUNNING)),
+                                                     (Item.dispatched_at.is_(None)) | (Item.dispatched_at < at))
+                                  .values(dispatched_at=at)).rowcount
+            session.commit()
+        return hit == 1
+
+    def mark_job_dispatched(self, job_id: str, at: float) -> list[int]:
+        """Mark every queued item of a new job as sent at `at`; their ids, in job order."""
+        with self.db.session() as session:
+            ids = list(session.scalars(select(Item.id).where(Item.job_id == job_id, Item.state == QUEUED,
+                                                             Item.dispatched_at.is_(None)).order_by(Item.seq)))
+            session.execute(update(Item).where(Item.id.in_(ids)).values(dispatched_at=at))
+            session.commit()
+        return ids
+
+    def undispatch(self, item_ids: list[int]) -> None:
+        """The broker refused the messages: leave the items for the reconciler to send."""
+        with self.db.session() as session:
+            session.execute(update(Item).where(Item.id.in_(item_ids)).values(dispatched_at=None))
+            session.commit()
+
+    def take_lost(self, redispatch_after_s: float, limit: int = 500) -> list[int]:
+        """Ready items no live message covers (never sent, sent before their lease lapsed, or sent too
+        long ago), marked as sent now; each id goes to exactly one caller, however many reconcile."""
+        t = now()
+        ready = ((Item.state == QUEUED) & (Item.available_at <= t)) | ((Item.state == RUNNING) & (Item.lease_until < t))
+        stale = (Item.dispatched_at.is_(None) | (Item.dispatched_at < t - redispatch_after_s)
+                 | ((Item.state == RUNNING) & (Item.dispatched_at < Item.lease_until)))
+        taken = []
+        with self.db.session() as session:
+            for item_id in session.scalars(select(Item.id).where(ready, stale).order_by(Item.id).limit(limit)).all():
+                if session.execute(update(Item).where(Item.id == item_id, ready, stale)
+                                   .values(dispatched_at=t)).rowcount:
+                    taken.append(item_id)
+            session.commit()
+        return taken
+
+    def timing(self, item_id: int) -> tuple[str, float, float | None] | None:
+        """(state, available_at, lease_until) of an item; None when it does not exist."""
+        with self.db.session() as session:
+            row = session.execute(select(Item.state, Item.available_at, Item.lease_until)
+                                  .where(Item.id == item_id)).one_or_none()
+        return (row.state, row.available_at, row.lease_until) if row else None
 
     # -- announcements (the outbox: final states whose events are not handed over yet) -----------
 

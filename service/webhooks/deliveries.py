@@ -29,25 +29,27 @@ class DeliveryStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def add(self, endpoint_id: str, event_type: str, key: str, body: str) -> bool:
-        """Queue a message; False when this endpoint already has one with `key` (emitting is idempotent)."""
-        t = now()
+    def add(self, endpoint_id: str, event_type: str, key: str, body: str) -> str | None:
+        """Queue a message; its id, or None when this endpoint already has one with `key` (idempotent)."""
+        t, delivery_id = now(), new_id("msg")
         with self.db.session() as session:
             try:
                 session.execute(insert(Delivery).values(
-                    id=new_id("msg"), endpoint_id=endpoint_id, event_type=event_type, key=key, body=body,
+                    id=delivery_id, endpoint_id=endpoint_id, event_type=event_type, key=key, body=body,
                     state=PENDING, attempts=0, tries=0, next_attempt_at=t, created_at=t))
                 session.commit()
             except IntegrityError:
                 session.rollback()
-                return False
-        return True
+                return None
+        return delivery_id
 
-    def claim_due(self, lease_s: float) -> tuple[Delivery, str] | None:
-        """A due pending delivery, leased to the caller; (delivery, claim token)."""
+    def claim_due(self, lease_s: float, delivery_id: str | None = None) -> tuple[Delivery, str] | None:
+        """A due pending delivery (any, or the one named), leased to the caller; (delivery, claim token)."""
         t, token = now(), new_token()
         ready = and_(Delivery.state == PENDING, Delivery.next_attempt_at <= t,
                      or_(Delivery.lease_until.is_(None), Delivery.lease_until < t))
+        if delivery_id is not None:
+            ready = and_(ready, Delivery.id == delivery_id)
         with self.db.session() as session:
             delivery_id = claim_one(session, Delivery, ready, {"claim_token": token, "lease_until": t + lease_s})
             if delivery_id is None:
@@ -71,6 +73,40 @@ class DeliveryStore:
                                     retry_at=result.retry_at))
             session.commit()
         return hit == 1
+
+    def mark_dispatched(self, delivery_id: str, at: float) -> bool:
+        """Record that a broker message for the delivery becomes deliverable at `at` (compare-and-set,
+        so concurrent senders never multiply messages); False when one already covers that moment."""
+        with self.db.session() as session:
+            hit = session.execute(update(Delivery).where(
+                Delivery.id == delivery_id, Delivery.state == PENDING,
+                Delivery.dispatched_at.is_(None) | (Delivery.dispatched_at < at)).values(dispatched_at=at)).rowcount
+            session.commit()
+        return hit == 1
+
+    def undispatch(self, delivery_id: str) -> None:
+        with self.db.session() as session:
+            session.execute(update(Delivery).where(Delivery.id == delivery_id).values(dispatched_at=None))
+            session.commit()
+
+    def take_lost(self, redispatch_after_s: float, limit: int = 500) -> list[str]:
+        """Due deliveries no live message covers (never sent, sent for an earlier attempt, or too long
+        ago), marked as sent now; each id goes to exactly one caller, however many reconcile."""
+        t = now()
+        due = and_(Delivery.state == PENDING, Delivery.next_attempt_at <= t,
+                   or_(Delivery.lease_until.is_(None), Delivery.lease_until < t))
+        stale = or_(Delivery.dispatched_at.is_(None), Delivery.dispatched_at < Delivery.next_attempt_at,
+                    Delivery.dispatched_at < t - redispatch_after_s,
+                    and_(Delivery.lease_until.is_not(None), Delivery.dispatched_at < Delivery.lease_until))
+        taken = []
+        with self.db.session() as session:
+            for delivery_id in session.scalars(select(Delivery.id).where(due, stale).order_by(Delivery.id)
+                                               .limit(limit)).all():
+                if session.execute(update(Delivery).where(Delivery.id == delivery_id, due, stale)
+                                   .values(dispatched_at=t)).rowcount:
+                    taken.append(delivery_id)
+            session.commit()
+        return taken
 
     def cancel(self, delivery: Delivery, token: str, reason: str) -> None:
         with self.db.session() as session:

@@ -53,6 +53,7 @@ class Delivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[float] = mapped_column(Double)
     finished_at: Mapped[float | None] = mapped_column(Double)
+    dispatched_at: Mapped[float | None] = mapped_column(Double, doc="when a broker message for it was last sent")
 
 
 class Attempt(Base):

@@ -54,23 +54,31 @@ class Sender:
         self.client.close()
 
     def deliver_one(self) -> bool:
-        """Make one due attempt; False when nothing is due."""
+        """Make one due attempt; False when nothing is due (the embedded threads' step)."""
         if self.threads.stopping:
             return False
         claimed = self.deliveries.claim_due(self.lease_s)
         if claimed is None:
             return False
-        delivery, token = claimed
+        self._attempt_claimed(*claimed)
+        return True
+
+    def deliver(self, delivery_id: str) -> AttemptResult | None:
+        """Attempt the named delivery if it is due and free (a queue worker's task); None when not."""
+        claimed = self.deliveries.claim_due(self.lease_s, delivery_id)
+        return self._attempt_claimed(*claimed) if claimed else None
+
+    def _attempt_claimed(self, delivery: Delivery, token: str) -> AttemptResult | None:
         endpoint = self.endpoints.find(delivery.endpoint_id)
         if endpoint is None or endpoint.deleted_at is not None or endpoint.disabled_at is not None:
             self.deliveries.cancel(delivery, token, "endpoint deleted or disabled")
-            return True
+            return None
         result = self.attempt(delivery, self.endpoints.signing_secrets(endpoint, now()), endpoint.url)
         self.deliveries.record(delivery, token, result)
         if result.status == 410:
             self.endpoints.disable(endpoint.id, f"the receiver answered 410 Gone to delivery {delivery.id}")
             log.warning("webhook endpoint %s disabled: 410 Gone", endpoint.id)
-        return True
+        return result
 
     def attempt(self, delivery: Delivery, secrets: list[str], url: str) -> AttemptResult:
         started, clock = now(), time.perf_counter()

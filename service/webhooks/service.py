@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from ..config import Settings
 from ..db import Database
@@ -23,23 +23,36 @@ from .ssrf import Resolver, UnsafeUrl, resolve
 log = logging.getLogger(__name__)
 
 
-class WebhookService:
-    """Implements `service.events.EventSink`; `running()` delivers in the background."""
+#: Called with a delivery id when it is due now: wakes the local sender threads, or queues a task.
+Notify = Callable[[str], None]
 
-    def __init__(self, db: Database, settings: Settings, resolver: Resolver = resolve) -> None:
+
+class WebhookService:
+    """Implements `service.events.EventSink`; `running()` delivers in the background.
+
+    Embedded, this process's sender threads deliver. With `notify` (distributed mode) deliveries are
+    handed to queue workers instead, and no sender thread runs here.
+    """
+
+    def __init__(self, db: Database, settings: Settings, resolver: Resolver = resolve,
+                 *, notify: Notify | None = None) -> None:
         self.settings = settings
         self.endpoints = EndpointStore(db, settings, resolver)
         self.deliveries = DeliveryStore(db)
         self.sender = Sender(self.deliveries, self.endpoints, settings, resolver)
+        self.local = notify is None
+        self.notify: Notify = notify or (lambda _delivery_id: self.sender.wake())
 
     @contextmanager
     def running(self) -> Iterator["WebhookService"]:
         self._sync_newsroom_endpoint()
-        self.sender.start()
+        if self.local:
+            self.sender.start()
         try:
             yield self
         finally:
-            self.sender.stop()
+            if self.local:
+                self.sender.stop()
 
     def _sync_newsroom_endpoint(self) -> None:
         """The newsroom callback is an endpoint like any other, signed with the newsroom's shared secret."""
@@ -85,8 +98,8 @@ class WebhookService:
             return
         body = json.dumps({"type": event_type, "timestamp": iso(now()), "data": data}, ensure_ascii=False,
                           separators=(",", ":"))
-        if self.deliveries.add(endpoint_id, event_type, key, body):
-            self.sender.wake()
+        if delivery_id := self.deliveries.add(endpoint_id, event_type, key, body):
+            self.notify(delivery_id)
 
     # -- the API -----------------------------------------------------------------------------------
 
@@ -124,7 +137,7 @@ class WebhookService:
         if endpoint is None or endpoint.deleted_at is not None or endpoint.disabled_at is not None:
             raise Conflict("the delivery's endpoint is deleted or disabled")
         self.deliveries.redeliver(delivery_id)
-        self.sender.wake()
+        self.notify(delivery_id)
         return self.get_delivery(delivery_id)
 
     @staticmethod

@@ -23,7 +23,7 @@ from jobs.support import jsonl
 
 def make_store(tmp_path: Path) -> JobStore:
     db = Database(f"sqlite:///{tmp_path / 'jobs.db'}")
-    db.create_all()
+    db.upgrade()
     return JobStore(db)
 
 

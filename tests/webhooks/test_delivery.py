@@ -189,7 +189,7 @@ def test_dns_rebinding_is_caught_at_delivery(settings, tmp_path: Path) -> None:
     """DNS cannot be steered here, so the resolver is: public at registration, private at delivery."""
     answers = {"hooks.example.test": "93.184.216.34"}
     db = Database(f"sqlite:///{tmp_path / 'hooks.db'}")
-    db.create_all()
+    db.upgrade()
     hooks = WebhookService(db, fast_settings(settings, tmp_path, webhook_allowed_hosts=""),
                            resolver=lambda host, port: [answers[host]])
     endpoint = hooks.create_endpoint("http://hooks.example.test/hook", ["job.completed"])
