@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test models bench bench-quick clean
+.PHONY: install servers run test models bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "wirebrief needs Python 3.11"'
@@ -19,8 +19,17 @@ run: install
 	-$(BIN)/wirebrief models pull
 	$(BIN)/wirebrief serve
 
-## The test suite, offline: tests build their own tiny models.
-test: install
+## redis-server and PostgreSQL for the tests that start real servers (Debian packages; needs root or sudo).
+servers:
+	@if command -v redis-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null; then \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	    redis-server postgresql >/dev/null; \
+	else echo "!!! redis-server / postgresql missing and no root: the tests that need them will be SKIPPED"; fi
+
+## The test suite, offline: tests build their own tiny models and start their own servers on 127.0.0.1.
+test: install servers
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 models: install

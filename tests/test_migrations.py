@@ -1,0 +1,108 @@
+"""Alembic migrations: from empty to head on SQLite and PostgreSQL, no drift from the models, an
+old `create_all` database adopted with its data, and concurrent starts migrating once."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from service.db import MIGRATIONS_DIR, Base, Database, import_models
+from service.testing.servers import PostgresServer
+
+HEAD = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+
+
+def assert_at_head_without_drift(db: Database) -> None:
+    assert db.revision() == HEAD
+    import_models()
+    with db.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata)
+    assert diff == [], f"the models and the migrations disagree: {diff}"
+
+
+def test_the_revisions_form_one_line() -> None:
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    assert len(script.get_heads()) == 1
+    assert [r.revision for r in script.walk_revisions()][-1] == "0001"
+
+
+def test_upgrade_from_empty_on_sqlite(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'fresh.db'}")
+    assert db.revision() is None
+    db.upgrade()
+    assert_at_head_without_drift(db)
+    db.upgrade()  # a second start changes nothing
+    assert db.revision() == HEAD
+
+
+@pytest.mark.servers
+def test_upgrade_from_empty_on_postgresql(postgres_server: PostgresServer) -> None:
+    db = Database(postgres_server.new_database("migrate_fresh"))
+    assert db.revision() is None
+    db.upgrade()
+    assert_at_head_without_drift(db)
+    db.dispose()
+
+
+@pytest.mark.servers
+def test_processes_starting_together_migrate_once(postgres_server: PostgresServer) -> None:
+    url = postgres_server.new_database("migrate_race")
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            Database(url).upgrade()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert_at_head_without_drift(Database(url))
+
+
+def test_a_database_made_before_migrations_is_adopted_with_its_data(tmp_path: Path) -> None:
+    """A pre-migration database (the baseline tables, no alembic_version) keeps its rows and gets the rest."""
+    path = tmp_path / "old.db"
+    old = Database(f"sqlite:///{path}")
+    old.upgrade("0001")
+    with sqlite3.connect(path) as connection:
+        connection.execute("DROP TABLE alembic_version")
+        connection.execute("INSERT INTO jobs (id, state, total, events, fingerprint, created_at, announced) "
+                           "VALUES ('job_old', 'completed', 0, '[]', 'f', 1.0, 1)")
+    assert "alembic_version" not in inspect(old.engine).get_table_names()
+    old.dispose()
+
+    db = Database(f"sqlite:///{path}")
+    db.upgrade()
+    assert_at_head_without_drift(db)
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT id, state FROM jobs").fetchall() == [("job_old", "completed")]
+
+
+def test_wirebrief_db_upgrade_migrates_the_configured_database(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from service.config import PROJECT_ROOT
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    env = {**os.environ, "WIREBRIEF_DATABASE_URL": url}
+    run = [sys.executable, "-m", "service.cli", "db"]
+    before = subprocess.run([*run, "current"], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    assert before.stdout.strip() == "none"
+    upgraded = subprocess.run([*run, "upgrade"], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert upgraded.stdout.strip() == f"database at revision {HEAD}"
+    assert_at_head_without_drift(Database(url))
