@@ -61,12 +61,12 @@ class ItemRunner:
         body = JobItemIn.model_validate({**claim.request, "custom_id": claim.custom_id})
         try:
             result = self.pipeline.process(views.article_request(body))
-        except WirebriefError as exc:
-            error, transient = exc, is_transient(exc)
         except self.timeouts:
-            limit_s = self.settings.job_item_soft_time_limit_s
-            error, transient = ItemTimeout(f"the item ran longer than {limit_s:g}s "
-                                           "(WIREBRIEF_JOB_ITEM_SOFT_TIME_LIMIT_S)"), True
+            error, transient = self._timeout(), True
+        except WirebriefError as exc:
+            # a time limit that struck inside a step which wraps errors (a model load) is still a timeout
+            error, transient = (self._timeout(), True) if isinstance(exc.__cause__, self.timeouts) else \
+                (exc, is_transient(exc))
         except Exception as exc:  # noqa: BLE001 - one item's crash must not stop the job
             log.exception("item %s of job %s crashed", claim.custom_id, claim.job_id)
             error, transient = WirebriefError(f"{type(exc).__name__}: {exc}"), True
@@ -77,6 +77,10 @@ class ItemRunner:
             delay = jittered(self.settings.job_retry_backoff_s * 2 ** (claim.attempts - 1), RETRY_JITTER)
             return Outcome(QUEUED, error_code=error.code, retry_at=now() + delay)
         return self._failed(claim, error.code, error.message)
+
+    def _timeout(self) -> ItemTimeout:
+        return ItemTimeout(f"the item ran longer than {self.settings.job_item_soft_time_limit_s:g}s "
+                           "(WIREBRIEF_JOB_ITEM_SOFT_TIME_LIMIT_S)")
 
     @staticmethod
     def _failed(claim: Claim, code: str, message: str) -> Outcome:
