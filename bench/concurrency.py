@@ -18,11 +18,16 @@ from .workload import Article
 REQUEST_TIMEOUT_S = 600.0
 
 
-@contextmanager
-def live_server(settings: Settings) -> Iterator[str]:
+def server_env(settings: Settings) -> dict[str, str]:
+    """This environment plus every setting as `WIREBRIEF_*`, so the server sees exactly `settings`, offline."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     env.update({f"WIREBRIEF_{k.upper()}": str(v) for k, v in settings.model_dump().items()})
-    with running_server(env, PROJECT_ROOT) as (base, _):
+    return env
+
+
+@contextmanager
+def live_server(settings: Settings) -> Iterator[str]:
+    with running_server(server_env(settings), PROJECT_ROOT) as (base, _):
         yield base
 
 

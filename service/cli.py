@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 
+from .auth.cli import keys_app
 from .config import get_settings
 from .errors import WirebriefError
 from .modelstore import PullError, fetch_hint, locate, pull
@@ -16,6 +17,7 @@ from .registry import ModelSpec, Registry
 app = typer.Typer(help="wirebrief: clean, detect, translate and summarize news articles.", no_args_is_help=True)
 models_app = typer.Typer(help="List, fetch and check the models in the registry.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+app.add_typer(keys_app, name="keys")
 
 
 def _registry() -> Registry:
@@ -29,8 +31,10 @@ def serve(host: Optional[str] = typer.Option(None, help="Default: WIREBRIEF_HOST
     import uvicorn
 
     from .api import create_app
+    from .observability import logs
 
     settings = get_settings()
+    logs.configure(settings)  # uvicorn's loggers too: it is told below to leave logging alone
     missing = [s for s in _registry().models.values() if not locate(s, settings.models_dir).present]
     for spec in missing:
         typer.secho(f"model missing: {spec.key} ({spec.model_id}): {fetch_hint(spec, settings.models_dir)}",
@@ -38,7 +42,8 @@ def serve(host: Optional[str] = typer.Option(None, help="Default: WIREBRIEF_HOST
     if missing:
         typer.secho(f"{len(missing)} model(s) missing: requests that need them answer 503 model_unavailable; "
                     "extractive summaries of English text work without any model.", fg="yellow", err=True)
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
+                log_config=None, access_log=False)  # our middleware writes the access lines
 
 
 @app.command()
@@ -215,14 +220,14 @@ def batch(input_file: Path = typer.Argument(..., exists=True, dir_okay=False, re
 
 @app.command()
 def worker(concurrency: Optional[int] = typer.Option(None, help="Child processes; default WIREBRIEF_WORKER_CONCURRENCY."),
-           loglevel: str = typer.Option("INFO", help="Celery log level.")) -> None:
+           loglevel: Optional[str] = typer.Option(None, help="Default: WIREBRIEF_LOG_LEVEL (INFO).")) -> None:
     """Run job items and webhook deliveries from the queue (distributed mode: WIREBRIEF_BROKER_URL)."""
     from .distributed.worker import run_worker
 
     settings = get_settings()
     if concurrency:
         settings = settings.model_copy(update={"worker_concurrency": concurrency})
-    run_worker(settings, loglevel=loglevel)
+    run_worker(settings, loglevel=loglevel or settings.log_level)
 
 
 db_app = typer.Typer(help="The job database: migrations.", no_args_is_help=True)

@@ -110,3 +110,9 @@ class ItemTimeout(WirebriefError):
     """A job item overran its soft time limit on a worker; it is tried again like other server trouble."""
 
     code, status = "item_timeout", 504
+
+
+class RequestTimeout(WirebriefError):
+    """A request whose response had not started within `request_timeout_s` (the work may still finish)."""
+
+    code, status = "request_timeout", 504

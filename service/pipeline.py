@@ -14,6 +14,7 @@ from .config import Settings
 from .detect import Detection, detect
 from .errors import EmptyText, PayloadTooLarge
 from .languages import ENGLISH
+from .observability.metrics import observe_cache
 from .registry import Registry
 from .summarize import Prompts, Summary, summarize_abstractive, summarize_extractive
 from .text import CleanResult, clean
@@ -113,6 +114,7 @@ class Pipeline:
         key = self._cache_key(cleaned.text, lang, request)  # unserved language: 422 before any model work
         with _timed(timings, "cache"):
             hit = self.cache.get(key)
+        observe_cache(hit is not None)
         if hit is not None:
             timings["total"] = round(sum(timings.values()), 1)
             return dataclasses.replace(hit, language=detection, cleaning=cleaned, timings_ms=timings, cached=True)

@@ -10,9 +10,6 @@ import os
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 
-import hashlib  # noqa: E402
-import shutil  # noqa: E402
-import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Iterator  # noqa: E402
 
@@ -22,7 +19,8 @@ from fastapi.testclient import TestClient  # noqa: E402
 from service.api import create_app  # noqa: E402
 from service.config import PROJECT_ROOT, Settings  # noqa: E402
 from service.pipeline import Pipeline  # noqa: E402
-from service.testing import modelgen, servers  # noqa: E402
+from service.testing import servers, tiny  # noqa: E402
+from service.testing.tiny import write_registry  # noqa: E402,F401 - used by tests
 
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 SEED_FILES = sorted(SEEDS_DIR.glob("*.txt"))
@@ -34,61 +32,10 @@ def seed_text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def _model_cache_dir() -> Path:
-    """Built models are reused across test runs while the builder and the seeds are unchanged."""
-    digest = hashlib.sha256(Path(modelgen.__file__).read_bytes())
-    for path in SEED_FILES:
-        digest.update(path.read_bytes())
-    root = Path(os.environ.get("WIREBRIEF_TEST_MODEL_CACHE", PROJECT_ROOT / ".test-models"))
-    return root / digest.hexdigest()[:16]
-
-
 @pytest.fixture(scope="session")
 def tiny_models() -> dict[str, Path]:
-    """A MarianMT and a BART checkpoint with tiny dims, trained for seconds to copy seed sentences."""
-    folder = _model_cache_dir()
-    if not (folder / "bart" / "config.json").is_file():
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix="building-", dir=folder.parent))
-        corpus = modelgen.seed_corpus(SEEDS_DIR)
-        modelgen.build_marian(staging / "marian", corpus, train_steps=modelgen.MARIAN_TRAIN_STEPS)
-        modelgen.build_bart(staging / "bart", corpus, train_steps=modelgen.BART_TRAIN_STEPS)
-        try:
-            staging.rename(folder)  # atomic: a concurrent session either sees all of it or builds its own
-        except OSError:  # another session finished first: use theirs
-            shutil.rmtree(staging, ignore_errors=True)
-    return {"marian": folder / "marian", "bart": folder / "bart"}
-
-
-def write_registry(path: Path, marian: Path, bart: Path | None, *, summarizer_present: bool = True) -> Path:
-    """A registry like the shipped one: gmq and the catch-all are tiny Marian; German is not on disk."""
-    bart_entry = f'path = "{bart}"' if summarizer_present and bart else 'path = "/nonexistent/distilbart"'
-    path.write_text(f"""
-summarizer = "distilbart-cnn"
-
-[models.opus-mt-gmq-en]
-task = "translation"
-hub_id = "Helsinki-NLP/opus-mt-gmq-en"
-path = "{marian}"
-languages = ["no", "nb", "nn", "da", "sv", "is", "fo"]
-
-[models.opus-mt-de-en]
-task = "translation"
-hub_id = "Helsinki-NLP/opus-mt-de-en"
-languages = ["de"]
-
-[models.opus-mt-mul-en]
-task = "translation"
-hub_id = "Helsinki-NLP/opus-mt-mul-en"
-path = "{marian}"
-languages = ["*"]
-
-[models.distilbart-cnn]
-task = "summarization"
-hub_id = "sshleifer/distilbart-cnn-12-6"
-{bart_entry}
-""", encoding="utf-8")
-    return path
+    """A MarianMT and a BART checkpoint with tiny dims, trained for seconds to copy seed sentences (cached)."""
+    return tiny.ensure_models()
 
 
 @pytest.fixture(scope="session")

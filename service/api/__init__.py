@@ -11,7 +11,9 @@ from .. import __version__
 from ..config import Settings, get_settings
 from ..db import Database
 from ..pipeline import Pipeline
+from ..observability.middleware import HTTPMetricsMiddleware, RequestContextMiddleware
 from . import articles, errors, meta, openapi, steps
+from .timeout import RequestTimeoutMiddleware
 
 DESCRIPTION = """Clean raw news articles, detect their language, translate them to English (MarianMT)
 and summarize them in one uniform English shape. Errors are always `{"error": {"code", "message"}}`."""
@@ -24,7 +26,7 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
     from ..distributed.broker import Broker
     from ..jobs import JobService
     from ..webhooks import WebhookService
-    from . import hooks, jobs, webhooks
+    from . import access, hooks, jobs, metrics, usage, webhooks
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -50,7 +52,12 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
 
     app = FastAPI(title="wirebrief", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     errors.install(app)
-    for module in (articles, steps, meta, jobs, webhooks, hooks):
+    app.add_middleware(access.AccessMiddleware, settings=settings)  # keys, rate limits, usage
+    for module in (articles, steps, meta, jobs, webhooks, hooks, usage, metrics):
         app.include_router(module.router)
+    # added last, so outermost: request id and access log around metrics around the request timeout
+    app.add_middleware(RequestTimeoutMiddleware, timeout_s=settings.request_timeout_s)
+    app.add_middleware(HTTPMetricsMiddleware)
+    app.add_middleware(RequestContextMiddleware)
     openapi.install(app)
     return app

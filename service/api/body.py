@@ -1,8 +1,13 @@
-"""Read a request body once, within the size limit, as text or as a validated JSON model."""
+"""Read a request body once, within the size limit, as text or as a validated JSON model.
+
+Bodies that carry article text are charged to the caller's daily characters here, the one place
+their text is known before any work (see `api/access.py`, which leaves the meter).
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import TypeVar
 
 from fastapi import Request
@@ -14,6 +19,9 @@ Model = TypeVar("Model", bound=BaseModel)
 
 JSON = "application/json"
 PLAIN = "text/plain"
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 async def read_limited(request: Request, limit: int) -> bytes:
@@ -44,19 +52,38 @@ def media_type(request: Request) -> tuple[str, str]:
 
 def decode(raw: bytes, charset: str = "utf-8") -> str:
     try:
-        return raw.decode(charset)
+        text = raw.decode(charset)
     except LookupError as exc:
         raise UnsupportedMediaType(f"unknown charset {charset!r}") from exc
     except UnicodeDecodeError as exc:
         raise BadRequest(f"body is not valid {charset}: byte {exc.start} cannot be decoded") from exc
+    except (UnicodeError, ValueError) as exc:  # odd codecs (idna, undefined ...) fail without a position
+        raise BadRequest(f"body cannot be decoded as {charset}: {exc}") from exc
+    check_unicode(text)
+    return text
+
+
+def check_unicode(text: str) -> None:
+    """Refuse lone surrogates (from a `\\ud800` JSON escape or a codec like unicode_escape).
+
+    They are not Unicode text: encoding them fails later, in a tokenizer, the database or the response (a 500).
+    """
+    if found := _SURROGATE.search(text):
+        raise BadRequest(f"body holds a lone surrogate U+{ord(found.group()):04X} at character {found.start()}, "
+                         "which is not valid Unicode text")
 
 
 def parse_model(raw: bytes, model: type[Model]) -> Model:
     """Decode JSON strictly (UTF-8) and validate it; every failure is a 4xx with a reason."""
+    text = decode(raw)
     try:
-        data = json.loads(decode(raw))
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise BadRequest(f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    except RecursionError as exc:
+        raise BadRequest("body is not acceptable JSON: nested too deeply") from exc
+    if _SURROGATE_ESCAPE.search(text):  # a pair becomes one character; a lone half stays a surrogate
+        check_unicode(json.dumps(data, ensure_ascii=False))
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -87,3 +114,20 @@ async def json_or_text_body(request: Request, model: type[Model], limit: int) ->
     if kind == JSON:
         return parse_model(await read_limited(request, limit), model)
     raise UnsupportedMediaType(f"send {PLAIN} (the raw article) or {JSON} (got {kind or 'no content type'})")
+
+
+async def charge(request: Request, characters: int) -> None:
+    """Take article characters from the caller's daily allowance; over it, RateLimited refuses the request whole.
+
+    The meter is left by `access.AccessMiddleware` on guarded paths; nothing counts unless the request succeeds.
+    """
+    meter = getattr(request.state, "meter", None)
+    if meter is not None:
+        await meter.charge(characters)
+
+
+async def article_body(request: Request, model: type[Model], limit: int, *, plain_text: bool = False) -> Model:
+    """A body with a `text` field (JSON, or with `plain_text` also text/plain), charged before any work."""
+    body = await (json_or_text_body if plain_text else json_body)(request, model, limit)
+    await charge(request, len(getattr(body, "text")))
+    return body

@@ -20,12 +20,17 @@ def error_response(status: int, code: str, message: str, headers: dict[str, str]
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 
 
+def render(exc: WirebriefError) -> JSONResponse:
+    """Our error as a response; also used by middleware, which runs outside the exception handlers."""
+    if exc.status >= 500:
+        log.warning("%s: %s", exc.code, exc.message)
+    return error_response(exc.status, exc.code, exc.message, exc.headers or None)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(WirebriefError)
     async def _ours(_: Request, exc: WirebriefError) -> JSONResponse:
-        if exc.status >= 500:
-            log.warning("%s: %s", exc.code, exc.message)
-        return error_response(exc.status, exc.code, exc.message, exc.headers or None)
+        return render(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -40,5 +45,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return error_response(500, "internal_error", "internal error; it has been logged")
+        # this handler answers outside the app's middlewares: echo the request id they assigned
+        request_id = getattr(request.state, "request_id", None)
+        return error_response(500, "internal_error", "internal error; it has been logged",
+                              {"X-Request-ID": request_id} if request_id else None)
 

@@ -13,7 +13,7 @@ from ..jobs import JobService
 from ..jobs.intake import JSONL
 from ..jobs.schemas import ErrorLine, JobIn, JobOut, JobPage, ResultLine
 from . import schemas
-from .body import media_type, read_limited
+from .body import charge, media_type, read_limited
 from .openapi import request_body
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
@@ -55,6 +55,7 @@ async def create_job(request: Request, jobs: JobService = Depends(get_jobs),
         raise PayloadTooLarge(f"job body exceeds the limit of {limit} bytes (WIREBRIEF_JOB_MAX_BYTES)") from exc
     kind, _ = media_type(request)
     draft = await run_in_threadpool(jobs.parse, raw, kind, dict(request.query_params))
+    await charge(request, draft.characters)
     job, created = await run_in_threadpool(lambda: jobs.submit(draft, idempotency_key=idempotency_key))
     headers = {"Location": f"/v1/jobs/{job.id}"}
     if not created:

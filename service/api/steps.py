@@ -8,18 +8,18 @@ from starlette.concurrency import run_in_threadpool
 from ..languages import ENGLISH
 from ..pipeline import ArticleRequest, Pipeline, SummaryRequest
 from . import schemas, views
-from .body import json_body
+from .body import article_body
 from .deps import get_pipeline
 from .openapi import request_body
 
 router = APIRouter(prefix="/v1", tags=["steps"])
-_ERRORS = {status: {"model": schemas.ErrorOut} for status in (400, 413, 415, 422, 503)}
+_ERRORS = schemas.PIPELINE_ERRORS
 
 
 @router.post("/detect", response_model=schemas.DetectOut, summary="Detect the language of a text",
              responses=_ERRORS, openapi_extra=request_body(schemas.TextIn))
 async def detect(request: Request, pipeline: Pipeline = Depends(get_pipeline)) -> schemas.DetectOut:
-    body = await json_body(request, schemas.TextIn, pipeline.settings.max_body_bytes)
+    body = await article_body(request, schemas.TextIn, pipeline.settings.max_body_bytes)
     cleaned = pipeline.clean(body.text)
     return views.detection(pipeline.detect(cleaned.text))
 
@@ -27,7 +27,7 @@ async def detect(request: Request, pipeline: Pipeline = Depends(get_pipeline)) -
 @router.post("/translate", response_model=schemas.TranslateOut, summary="Translate a text to English",
              responses=_ERRORS, openapi_extra=request_body(schemas.TranslateIn))
 async def translate(request: Request, pipeline: Pipeline = Depends(get_pipeline)) -> schemas.TranslateOut:
-    body = await json_body(request, schemas.TranslateIn, pipeline.settings.max_body_bytes)
+    body = await article_body(request, schemas.TranslateIn, pipeline.settings.max_body_bytes)
     text = pipeline.clean(body.text).text if body.clean else pipeline.check_text(body.text)
     detection = pipeline.detect(text, body.source_lang)
     translation = None
@@ -40,7 +40,7 @@ async def translate(request: Request, pipeline: Pipeline = Depends(get_pipeline)
 @router.post("/summarize", response_model=schemas.SummarizeOut, summary="Summarize a text in English",
              responses=_ERRORS, openapi_extra=request_body(schemas.SummarizeIn))
 async def summarize(request: Request, pipeline: Pipeline = Depends(get_pipeline)) -> schemas.SummarizeOut:
-    body = await json_body(request, schemas.SummarizeIn, pipeline.settings.max_body_bytes)
+    body = await article_body(request, schemas.SummarizeIn, pipeline.settings.max_body_bytes)
     article = ArticleRequest(text=body.text, title=body.title, source_lang=body.source_lang, translate=False,
                              summary=SummaryRequest(style=body.style, method=body.method))
     result = await run_in_threadpool(pipeline.process, article)

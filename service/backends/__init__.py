@@ -12,11 +12,13 @@ from typing import Literal
 from ..config import Settings
 from ..errors import ModelUnavailable
 from ..modelstore import fetch_hint, locate, locate_ct2
+from ..observability.metrics import observe_model_load
 from ..registry import ModelSpec, Registry
 from .base import GenerationOptions, Seq2SeqBackend
 from .batcher import Batcher, BatchLimits
 
-__all__ = ["Batcher", "GenerationOptions", "ModelPool", "ModelStatus", "Seq2SeqBackend", "load_backend"]
+__all__ = ["Batcher", "GenerationOptions", "ModelPool", "ModelStatus", "Seq2SeqBackend", "import_engines",
+           "load_backend"]
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,18 @@ class ModelStatus:
     path: str | None
     languages: tuple[str, ...]
     engine: str | None  # of the loaded model
+
+
+def import_engines() -> None:
+    """Import the engines' libraries and model classes now (seconds of imports, once per process).
+
+    A queue worker does this before its first item: a time limit that struck half-way through an
+    import would leave the module broken for every later item of that process.
+    """
+    from transformers.models.bart import modeling_bart  # noqa: F401 - the registry's two architectures
+    from transformers.models.marian import modeling_marian  # noqa: F401
+
+    from . import ct2, transformers  # noqa: F401
 
 
 def load_backend(spec: ModelSpec, path: Path, settings: Settings) -> Seq2SeqBackend:
@@ -96,6 +110,7 @@ class ModelPool:
             raise ModelUnavailable(f"model {spec.key} at {where.path} failed to load "
                                    f"({type(exc).__name__}: {exc}); {fetch_hint(spec, self.models_dir)}") from exc
         self.load_seconds[spec.key] = time.perf_counter() - started
+        observe_model_load(spec.key, backend.engine, self.load_seconds[spec.key])
         log.info("loaded %s (%s) from %s in %.1fs", spec.key, backend.engine, where.path, self.load_seconds[spec.key])
         return backend
 

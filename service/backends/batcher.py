@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from ..errors import GenerationTimeout, Overloaded
+from ..observability.metrics import observe_batch, observe_queue
 from .base import GenerationOptions, Seq2SeqBackend
 
 
@@ -78,6 +79,7 @@ class Batcher:
                 raise Overloaded(f"{self.spec.key} has {queued} inputs queued (limit {self.limits.max_queue}); "
                                  "retry later", retry_after_s=self._retry_after(queued))
             self._queue.extend(items)
+            observe_queue(self.spec.key, len(self._queue))
             self._cond.notify()
         deadline = time.monotonic() + self.limits.timeout_s
         try:
@@ -109,6 +111,7 @@ class Batcher:
                     return
                 self._gather()
                 batch = self._take()
+                observe_queue(self.spec.key, len(self._queue))
             if batch:
                 self._execute(batch)
 
@@ -165,6 +168,7 @@ class Batcher:
         for item, output in zip(batch, outputs):
             item.future.set_result(output)
         elapsed = max(time.perf_counter() - started, 1e-6)
+        observe_batch(self.spec.key, self.spec.task, len(batch), elapsed)
         rate = len(batch) / elapsed
         stats = self.stats
         stats.items_per_s = rate if not stats.batches else 0.8 * stats.items_per_s + 0.2 * rate

@@ -12,6 +12,7 @@ from typing import Sequence
 import ctranslate2
 from transformers import AutoConfig, AutoTokenizer, GenerationConfig
 
+from ..observability.metrics import observe_generated_tokens
 from ..registry import ModelSpec
 from .base import GenerationOptions
 from .transformers import input_limit
@@ -74,4 +75,6 @@ class CTranslate2Seq2Seq:
         results = self.translator.translate_batch(sources, target_prefix=prefix, max_batch_size=0,
                                                   **self._decoding(options, max(len(row) for row in ids)))
         outputs = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
+        # generated: the kept hypothesis' tokens, a forced prefix included, </s> not (CTranslate2 drops it)
+        observe_generated_tokens(self.spec.key, sum(len(row) for row in outputs))
         return self.tokenizer.batch_decode(outputs, skip_special_tokens=True)

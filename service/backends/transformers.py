@@ -10,6 +10,7 @@ from typing import Sequence
 import torch
 from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
+from ..observability.metrics import observe_generated_tokens
 from ..registry import ModelSpec
 from .base import GenerationOptions
 
@@ -63,4 +64,8 @@ class TransformersSeq2Seq:
             kwargs = options.for_batch(int(batch["input_ids"].shape[1]))
             with torch.inference_mode():
                 output = self.model.generate(**batch.to(self.device), do_sample=False, **kwargs)
+            # generated: every position after the decoder start token that is not padding (</s> counts)
+            pad = self.model.config.pad_token_id
+            observe_generated_tokens(self.spec.key, int((output[:, 1:] != pad).sum()) if pad is not None
+                                     else output[:, 1:].numel())
             return self.tokenizer.batch_decode(output, skip_special_tokens=True)

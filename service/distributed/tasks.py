@@ -15,6 +15,7 @@ from celery import Celery
 from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy.exc import OperationalError as DatabaseDown
 
+from ..backends import import_engines
 from ..config import Settings
 from ..db import Database
 from ..jobs.announce import Announcer
@@ -109,6 +110,7 @@ def context(settings: Settings, celery: Celery) -> WorkerContext:
     """This process's context (a forked child builds its own: connections are never shared across fork)."""
     global _context, _context_pid
     if _context is None or _context_pid != os.getpid():
+        import_engines()
         _context, _context_pid = WorkerContext.build(settings, celery, with_pipeline=True), os.getpid()
     return _context
 

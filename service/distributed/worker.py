@@ -9,15 +9,17 @@ from celery import signals
 
 from ..config import Settings
 from ..db import Database
+from ..observability import logs
 from .app import QUEUE, make_celery
 from .reconcile import Reconciler
 from .tasks import WorkerContext, context, register
 
 
-def run_worker(settings: Settings, *, loglevel: str = "INFO") -> None:
+def run_worker(settings: Settings, *, loglevel: str) -> None:
     """Block serving the queue until stopped (SIGTERM: warm shutdown, items in flight finish)."""
     if not settings.distributed:
         raise SystemExit("wirebrief worker needs WIREBRIEF_BROKER_URL (e.g. redis://127.0.0.1:6379/0)")
+    logs.configure(settings)  # Celery leaves the root logger to us (worker_hijack_root_logger=False)
     if settings.migrate_on_start:
         Database.from_settings(settings).upgrade()
     celery = make_celery(settings)

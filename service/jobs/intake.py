@@ -31,6 +31,11 @@ class JobDraft:
     options: JobOptions
     fingerprint: str  # sha256 of the request: the same Idempotency-Key with another body is a conflict
 
+    @property
+    def characters(self) -> int:
+        """Article characters of all items: what the job is charged against the daily allowance."""
+        return sum(len(item.text) for item in self.items)
+
 
 def parse_request(raw: bytes, media_type: str, query: Mapping[str, str], pipeline: Pipeline,
                   settings: Settings) -> JobDraft:

@@ -65,8 +65,7 @@ class ItemRunner:
             error, transient = self._timeout(), True
         except WirebriefError as exc:
             # a time limit that struck inside a step which wraps errors (a model load) is still a timeout
-            error, transient = (self._timeout(), True) if isinstance(exc.__cause__, self.timeouts) else \
-                (exc, is_transient(exc))
+            error, transient = (self._timeout(), True) if self._caused_by_timeout(exc) else (exc, is_transient(exc))
         except Exception as exc:  # noqa: BLE001 - one item's crash must not stop the job
             log.exception("item %s of job %s crashed", claim.custom_id, claim.job_id)
             error, transient = WirebriefError(f"{type(exc).__name__}: {exc}"), True
@@ -77,6 +76,17 @@ class ItemRunner:
             delay = jittered(self.settings.job_retry_backoff_s * 2 ** (claim.attempts - 1), RETRY_JITTER)
             return Outcome(QUEUED, error_code=error.code, retry_at=now() + delay)
         return self._failed(claim, error.code, error.message)
+
+    def _caused_by_timeout(self, exc: BaseException) -> bool:
+        """Whether a time limit is anywhere in the chain of causes (libraries re-raise as their own errors)."""
+        seen: set[int] = set()
+        cause: BaseException | None = exc
+        while cause is not None and id(cause) not in seen:
+            if isinstance(cause, self.timeouts):
+                return True
+            seen.add(id(cause))
+            cause = cause.__cause__ or cause.__context__
+        return False
 
     def _timeout(self) -> ItemTimeout:
         return ItemTimeout(f"the item ran longer than {self.settings.job_item_soft_time_limit_s:g}s "

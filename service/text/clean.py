@@ -3,11 +3,15 @@
 The rules are data (boilerplate.toml). They run on whole paragraphs, repeatedly until
 nothing changes, so clean() is idempotent; every cut is reported with the input line it
 came from, so an editor can check that no real sentence was lost.
+
+Articles pasted as HTML are turned into text first (`_markup_to_text`): markup is not content,
+so it goes unreported, but line numbers still count lines of the input.
 """
 
 from __future__ import annotations
 
 import bisect
+import html
 import itertools
 import re
 import tomllib
@@ -26,6 +30,23 @@ _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")  # soft hyphen, zer
 _SPACES = re.compile(r"[^\S\n]+")
 _WORD = re.compile(r"\S+")
 _ENDS_IN_PERIOD = re.compile(r"\.[\"'”’»)\]]*$")
+
+# Only known HTML element names count as markup, so "x<y and z>w" in prose is not one. Elements whose content
+# is no article text go whole (a nested or unclosed one loses its tags). Every `.*?` stops at the next opening of
+# its kind, so no input makes the search quadratic.
+_BLOCK_TAGS = ("address|article|aside|blockquote|body|br|caption|dd|div|dl|dt|figcaption|figure|footer|form|h[1-6]|"
+               "head|header|hr|html|li|main|nav|ol|p|pre|section|table|tbody|td|tfoot|th|thead|tr|ul")
+_INLINE_TAGS = ("a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|font|i|img|ins|kbd|link|mark|meta|picture|q|s|samp|"
+                "small|source|span|strong|sub|sup|time|u|var|wbr")
+_DROP_ELEMENTS = "script|style|noscript|template|title|svg|iframe"
+_MARKUP = re.compile(
+    r"(?P<drop><!--(?:(?!<!--).)*?-->|<!doctype[^<>]*>"
+    rf"|<(?P<element>{_DROP_ELEMENTS})\b[^<>]*>(?:(?!<(?P=element)\b).)*?</(?P=element)\s*>"
+    rf"|</?(?:{_INLINE_TAGS}|{_DROP_ELEMENTS})\b[^<>]*>)"
+    rf"|(?P<block></?(?:{_BLOCK_TAGS})\b[^<>]*>)",
+    re.IGNORECASE | re.DOTALL)
+_MARKUP_PASSES = 8  # decoding `&lt;p&gt;` or cutting `<<b>p>` can make new markup; real pages need 1-2 passes
+_ANY_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 @dataclass(frozen=True)
@@ -62,12 +83,13 @@ _Report = Callable[[str, str, int], None]
 def clean(raw: str) -> CleanResult:
     """Normalise `raw`, drop boilerplate, and return the article with a removal report."""
     rules = _rules()
-    lines = _normalise(raw).split("\n")
+    text, input_line = _markup_to_text(_normalise(raw))
+    lines = text.split("\n")
     starts = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
     found: list[tuple[int, Removal]] = []
 
     def report(rule: str, text: str, offset: int) -> None:
-        found.append((offset, Removal(rule, text, bisect.bisect_right(starts, offset))))
+        found.append((offset, Removal(rule, text, input_line[bisect.bisect_right(starts, offset) - 1] + 1)))
 
     kept: list[str] = []
     follow = 0  # related-link headlines still to drop after a bare "Read more:"
@@ -92,6 +114,40 @@ def _normalise(raw: str) -> str:
     """NFC, LF line ends, no invisible characters, single spaces, no blanks at line ends."""
     text = unicodedata.normalize("NFC", _INVISIBLE.sub("", _LINE_BREAKS.sub("\n", raw)))
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def _markup_to_text(text: str) -> tuple[str, list[int]]:
+    """HTML as text: tags out, block elements as line breaks, entities decoded; plain text as it is.
+
+    Returns the text and, for each of its lines, the input line (0-based) it starts on. Repeated while it
+    leaves markup, so clean() stays idempotent; input still holding markup after a few passes is adversarial
+    and gets its `<` replaced, which ends it.
+    """
+    input_line = list(range(text.count("\n") + 1))
+    for _ in range(_MARKUP_PASSES):
+        if not _MARKUP.search(text):
+            return text, input_line
+        out: list[str] = []
+        lines = [input_line[0]]  # input line of each output line
+        line, position = 0, 0  # line of `text` at `position`
+        for match in _MARKUP.finditer(text):
+            kept = text[position:match.start()]
+            out.append(kept)
+            for _ in range(kept.count("\n")):
+                line += 1
+                lines.append(input_line[line])
+            line += match.group().count("\n")  # lines inside dropped markup
+            if match.group("block"):
+                out.append("\n")
+                lines.append(input_line[line])
+            position = match.end()
+        out.append(text[position:])
+        lines.extend(input_line[line + 1:])
+        decoded = (_ANY_BREAK.sub(" ", html.unescape(part)) for part in "".join(out).split("\n"))
+        text, input_line = "\n".join(_normalise(part) for part in decoded), lines
+    if _MARKUP.search(text):
+        text = text.replace("<", "\u2039")  # ‹
+    return text, input_line
 
 
 def _apply(rules: _Rules, para: _Text, report: _Report) -> tuple[_Text, bool]:

@@ -16,6 +16,7 @@ from .. import __version__
 from ..config import Settings
 from ..jobs.common import now
 from ..jobs.workers import PollingThreads
+from ..observability.metrics import observe_webhook
 from .backoff import parse_retry_after, retry_delay
 from .deliveries import AttemptResult, DeliveryStore
 from .endpoints import EndpointStore
@@ -26,6 +27,13 @@ from .ssrf import Resolver, UnsafeUrl, allowed_hosts, check_url
 log = logging.getLogger(__name__)
 
 USER_AGENT = f"wirebrief-webhooks/{__version__}"
+
+
+def outcome(result: AttemptResult) -> str:
+    """The metric label of an attempt: succeeded, retry (scheduled again), failed (schedule spent), gone (410)."""
+    if result.status == 410:
+        return "gone"
+    return {SUCCEEDED: "succeeded", PENDING: "retry"}.get(result.state, "failed")
 
 
 class Sender:
@@ -75,6 +83,7 @@ class Sender:
             return None
         result = self.attempt(delivery, self.endpoints.signing_secrets(endpoint, now()), endpoint.url)
         self.deliveries.record(delivery, token, result)
+        observe_webhook(outcome(result))
         if result.status == 410:
             self.endpoints.disable(endpoint.id, f"the receiver answered 410 Gone to delivery {delivery.id}")
             log.warning("webhook endpoint %s disabled: 410 Gone", endpoint.id)

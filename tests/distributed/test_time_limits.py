@@ -29,7 +29,7 @@ LIMITS = {"WIREBRIEF_JOB_ITEM_SOFT_TIME_LIMIT_S": "1", "WIREBRIEF_JOB_ITEM_TIME_
           "WIREBRIEF_JOB_ITEM_MAX_ATTEMPTS": "2", "WIREBRIEF_JOB_RETRY_BACKOFF_S": "0.2"}
 
 
-def long_norwegian_article(sentences: int = 300) -> str:
+def long_norwegian_article(sentences: int = 1500) -> str:
     return " ".join(f"Kommunestyret behandlet sak nummer {i} om nye skoler i Kyiv." for i in range(sentences))
 
 

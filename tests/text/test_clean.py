@@ -285,3 +285,33 @@ def test_clean_is_idempotent_and_total(raw: str) -> None:
     assert all(r.text and r.text == r.text.strip() and 1 <= r.line <= max(1, len(raw.splitlines()))
                for r in first.removed)
     assert "\n\n\n" not in first.text and first.text == first.text.strip()
+
+
+# -- articles pasted as HTML ---------------------------------------------------------------------
+
+HTML_ARTICLE = """<html><head><title>Site</title>
+<script>
+var x = "<p>not text</p>";
+</script></head>
+<body><h1>Council approves budget</h1><p>The council approved it on <b>Tuesday</b>.</p>
+<p>Foto: AFP</p>
+<!-- an
+advert --><p>Schools &amp; roads get money.</p></body></html>"""
+
+
+def test_html_becomes_text_and_removals_name_input_lines() -> None:
+    result = clean(HTML_ARTICLE)
+    assert result.text == ("Council approves budget\n\nThe council approved it on Tuesday.\n\n"
+                           "Schools & roads get money.")
+    assert result.removed == (Removal("photo_credit", "Foto: AFP", 6),)  # markup itself is not reported
+
+
+@pytest.mark.parametrize("raw, text", [
+    ("x<y and z>w, 3 < 5", "x<y and z>w, 3 < 5"),  # prose with angle brackets is no markup
+    ("&lt;p&gt;Shown as a tag&lt;/p&gt; <p>x</p>", "Shown as a tag\n\nx"),  # decoded markup goes too: idempotent
+    ("<<b>p>Nested<<b>/p>", "Nested"),
+    ("<svg><svg>drawing</svg></svg>Text.", "Text."),
+])
+def test_markup_edge_cases_are_idempotent(raw: str, text: str) -> None:
+    assert clean(raw).text == text
+    assert clean(text).text == text

@@ -1,0 +1,58 @@
+"""`wirebrief keys create | list | revoke`: API keys, managed next to the database the servers use."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import typer
+
+from ..config import get_settings
+from ..errors import NotFound
+
+if TYPE_CHECKING:
+    from .keys import KeyStore
+
+keys_app = typer.Typer(help="Create, list and revoke API keys (enforced with WIREBRIEF_AUTH_REQUIRED=true).",
+                       no_args_is_help=True)
+
+
+def _store() -> "KeyStore":
+    """The key store of the configured database, migrated first (the CLI may run before any server has)."""
+    from ..db import Database  # imported here: `wirebrief --help` stays quick
+    from .keys import KeyStore
+
+    db = Database.from_settings(get_settings())
+    db.upgrade()
+    return KeyStore(db)
+
+
+@keys_app.command("create")
+def create(name: str = typer.Option(..., "--name", help="Who or what the key is for (shown in lists).")) -> None:
+    """Create a key and print it: only the key on stdout, once; it cannot be shown again."""
+    info, key = _store().create(name)
+    typer.echo(key)
+    typer.secho(f"created {info.id} ({name}); store the key now, only its hash is kept", fg="green", err=True)
+
+
+@keys_app.command("list")
+def list_keys(as_json: bool = typer.Option(False, "--json", help="One JSON object per line.")) -> None:
+    """Every key (revoked ones too), oldest first; secrets are never shown, only their first characters."""
+    for info in _store().list():
+        shown = info.as_dict()
+        if as_json:
+            typer.echo(json.dumps(shown))
+        else:
+            state = f"revoked {shown['revoked_at']}" if info.revoked_at else "active"
+            typer.echo(f"{info.id}  {info.prefix}…  {info.name}  created {shown['created_at']}  {state}")
+
+
+@keys_app.command("revoke")
+def revoke(key_id: str = typer.Argument(..., help="The key's id (`keys list`), e.g. key_0193…")) -> None:
+    """Revoke a key: every server refuses it from the next request on."""
+    try:
+        info = _store().revoke(key_id)
+    except NotFound as exc:
+        typer.secho(exc.message, fg="red", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"revoked {info.id} ({info.name}) at {info.as_dict()['revoked_at']}")

@@ -1,0 +1,121 @@
+"""Requests per minute and article characters per day, counted in storage all processes share.
+
+The `limits` library keeps the counters: in Redis (`rate_limit_storage_url`, else the broker's Redis)
+several server processes enforce one limit together; `memory://` limits each process on its own.
+Requests use a moving window (no burst at a window edge). Characters use a fixed window keyed by the
+UTC day, so the allowance resets at midnight like the usage report; a request's characters are
+reserved before any work and given back when it is refused or fails, so only successes count.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta, timezone
+from typing import Iterator
+
+from limits import RateLimitItemPerDay, RateLimitItemPerMinute
+from limits.storage import Storage, storage_from_string
+from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
+
+from ..config import Settings
+from ..errors import RateLimited
+
+log = logging.getLogger(__name__)
+
+NAMESPACE = "wirebrief"
+
+
+def storage_url(settings: Settings) -> str:
+    """Where counters live: the explicit setting, the broker's Redis, or this process's memory."""
+    if settings.rate_limit_storage_url:
+        return settings.rate_limit_storage_url
+    if settings.broker_url.startswith(("redis://", "rediss://")):
+        return settings.broker_url
+    return "memory://"
+
+
+def utc_day(at: float | None = None) -> date:
+    return datetime.fromtimestamp(time.time() if at is None else at, tz=timezone.utc).date()
+
+
+def day_bounds(day: date) -> tuple[float, float]:
+    """Epoch seconds of the start of `day` (UTC) and of the next day."""
+    start = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+    return start.timestamp(), (start + timedelta(days=1)).timestamp()
+
+
+def _seconds_until(at: float) -> int:
+    return max(1, math.ceil(at - time.time()))
+
+
+class RateLimits:
+    """The two limits of the settings (0 = off); with both off, no storage is touched at all."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.per_minute = RateLimitItemPerMinute(settings.rate_limit_per_minute, namespace=NAMESPACE) \
+            if settings.rate_limit_per_minute else None
+        self.chars_per_day = settings.rate_limit_chars_per_day or None
+        self.storage: Storage | None = None
+        if self.per_minute or self.chars_per_day:
+            self.storage = storage_from_string(storage_url(settings))
+            self.requests = MovingWindowRateLimiter(self.storage)
+            self.characters = FixedWindowRateLimiter(self.storage)
+
+    def hit_request(self, who: str) -> None:
+        """Count one request of `who`; RateLimited (Retry-After: when the oldest one leaves the window)."""
+        if self.per_minute is None:
+            return
+        with self._fail_open():
+            if self.requests.hit(self.per_minute, "requests", who):
+                return
+            reset = self.requests.get_window_stats(self.per_minute, "requests", who).reset_time
+            raise RateLimited(f"more than {self.per_minute.amount} requests per minute "
+                              "(WIREBRIEF_RATE_LIMIT_PER_MINUTE)", retry_after_s=_seconds_until(reset))
+
+    def reserve_characters(self, who: str, characters: int, day: date) -> None:
+        """Take `characters` from `day`'s allowance, all or nothing; RateLimited until midnight UTC if short."""
+        if self.chars_per_day is None or characters <= 0:
+            return
+        item, ids = self._day_item(), self._day_ids(who, day)
+        with self._fail_open():
+            # `test` first: a request that cannot fit never shows up in the counter, even for a moment.
+            if self.characters.test(item, *ids, cost=characters):
+                if self.characters.hit(item, *ids, cost=characters):
+                    return
+                self._add(ids, -characters)  # lost a race; a fixed-window hit counts even when refused
+            used = item.amount - self.characters.get_window_stats(item, *ids).remaining
+            raise RateLimited(f"request has {characters} characters; {used} of {item.amount} characters per "
+                              "day are used (WIREBRIEF_RATE_LIMIT_CHARS_PER_DAY)",
+                              retry_after_s=_seconds_until(day_bounds(day)[1]))
+
+    def refund_characters(self, who: str, characters: int, day: date) -> None:
+        """Give back the reservation of a request that did not succeed."""
+        if self.chars_per_day is None or characters <= 0:
+            return
+        with self._fail_open():
+            self._add(self._day_ids(who, day), -characters)
+
+    def _day_item(self) -> RateLimitItemPerDay:
+        assert self.chars_per_day is not None
+        return RateLimitItemPerDay(self.chars_per_day, namespace=NAMESPACE)
+
+    @staticmethod
+    def _day_ids(who: str, day: date) -> tuple[str, ...]:
+        return ("characters", who, day.isoformat())
+
+    def _add(self, ids: tuple[str, ...], amount: int) -> None:
+        assert self.storage is not None
+        item = self._day_item()
+        self.storage.incr(item.key_for(*ids), item.get_expiry(), amount=amount)
+
+    @contextmanager
+    def _fail_open(self) -> Iterator[None]:
+        """Storage trouble (Redis down) is logged and the request let through: limits must not stop serving."""
+        assert self.storage is not None
+        try:
+            yield
+        except self.storage.base_exceptions as exc:
+            log.warning("rate limit storage unreachable, limits not enforced: %s", exc)

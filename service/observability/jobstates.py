@@ -1,0 +1,48 @@
+"""Jobs and job items by state, counted in the database when `/metrics` is scraped.
+
+The database is the truth whichever process runs the items (embedded threads or `wirebrief worker`),
+so the API process reports them all. Two `GROUP BY state` queries per scrape; every known state is
+reported, zeros included, so series do not vanish when a state empties.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Iterator
+
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.metrics_core import Metric
+from sqlalchemy import func, select
+
+from ..db import Database
+from ..jobs.models import CANCELLED, COMPLETED, DONE, FAILED, QUEUED, RUNNING, Item, Job
+
+log = logging.getLogger(__name__)
+
+JOB_STATES = (QUEUED, RUNNING, COMPLETED, FAILED, CANCELLED)
+ITEM_STATES = (QUEUED, RUNNING, DONE, FAILED, CANCELLED)
+
+
+class JobStateCollector:
+    """A custom collector over one app's job database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def collect(self) -> Iterator[Metric]:
+        try:
+            with self.db.session() as session:
+                jobs = dict(session.execute(select(Job.state, func.count()).group_by(Job.state)).all())
+                items = dict(session.execute(select(Item.state, func.count()).group_by(Item.state)).all())
+        except Exception:  # noqa: BLE001 - a database hiccup must not take the other metrics down
+            log.warning("job state metrics skipped: the job database did not answer", exc_info=True)
+            return
+        yield _family("wirebrief_jobs", "Jobs by state.", JOB_STATES, jobs)
+        yield _family("wirebrief_job_items", "Job items by state.", ITEM_STATES, items)
+
+
+def _family(name: str, documentation: str, known: tuple[str, ...], counts: dict[str, int]) -> GaugeMetricFamily:
+    family = GaugeMetricFamily(name, documentation, labels=["state"])
+    for state in dict.fromkeys([*known, *counts]):
+        family.add_metric([state], counts.get(state, 0))
+    return family
