@@ -46,8 +46,10 @@ WARM_UP_S = 10.0  # RSS after this long under load is the baseline "flat" is jud
 FLAT_TOLERANCE = 0.15  # end RSS within +15% of the baseline counts as flat
 SENTENCES_PER_ARTICLE = 4
 
-#: Small on purpose: a queue of 24 inputs per model is about 5 articles, against 96 clients.
-CAPACITY = {"batch_max_queue": 24, "batch_wait_ms": 20.0, "batch_max_items": 16, "cache_max_entries": 0}
+#: Small on purpose: 8 model requests in flight, a queue of 24 inputs per model (about 5 articles),
+#: against 96 clients.
+CAPACITY = {"max_inflight_requests": 8, "batch_max_queue": 24, "batch_wait_ms": 20.0, "batch_max_items": 16,
+            "cache_max_entries": 0}
 
 OUT = PROJECT_ROOT / "bench" / "out" / "load.json"
 DOC = PROJECT_ROOT / "docs" / "RELIABILITY.md"

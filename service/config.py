@@ -124,6 +124,8 @@ class Settings(BaseSettings):
     rate_limit_storage_url: str = Field("", description="limits storage (redis://... or memory://); empty: the "
                                                         "broker's Redis when set, else in-process.")
     request_timeout_s: float = Field(300.0, gt=0, description="A request still running after this gets 504.")
+    max_inflight_requests: int = Field(32, ge=0, description="Model requests (articles, translate, summarize) "
+                                                             "in flight per process; more: 429 at once. 0: no bound.")
 
     # Observability.
     log_format: Literal["json", "text"] = Field("json", description="json: one JSON object per line.")

@@ -13,6 +13,7 @@ from ..db import Database
 from ..pipeline import Pipeline
 from ..observability.middleware import HTTPMetricsMiddleware, RequestContextMiddleware
 from . import articles, errors, meta, openapi, steps
+from .admission import AdmissionMiddleware
 from .timeout import RequestTimeoutMiddleware
 
 DESCRIPTION = """Clean raw news articles, detect their language, translate them to English (MarianMT)
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
 
     app = FastAPI(title="wirebrief", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     errors.install(app)
+    app.add_middleware(AdmissionMiddleware, limit=settings.max_inflight_requests)  # after the key check
     app.add_middleware(access.AccessMiddleware, settings=settings)  # keys, rate limits, usage
     for module in (articles, steps, meta, jobs, webhooks, hooks, usage, metrics):
         app.include_router(module.router)

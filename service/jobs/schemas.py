@@ -17,7 +17,8 @@ JobStatus = Literal["queued", "running", "completed", "failed", "cancelled"]
 class JobItemIn(ArticleIn):
     """One article of a job: the body of `POST /v1/articles` plus the caller's own key."""
 
-    custom_id: str = Field(..., min_length=1, max_length=256, description="Unique within the job; keys the result.")
+    custom_id: str = Field(..., min_length=1, max_length=256, pattern=r"^[^\x00-\x1f\x7f]+$",
+                           description="Unique within the job; keys the result. No control characters.")
 
 
 class JobOptions(Strict):

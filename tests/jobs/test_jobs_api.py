@@ -98,6 +98,9 @@ def test_json_body_errors_name_the_item(make_client) -> None:
     assert response.status_code == 422 and "not a registered endpoint" in response.json()["error"]["message"]
     response = client.post("/v1/jobs", content=b"x", headers={"content-type": "text/plain"})
     assert response.status_code == 415
+    response = client.post("/v1/jobs", json={"items": [{"custom_id": "a\u0000b", "text": "Hi."}]})
+    assert response.status_code == 422  # a NUL could not even be stored in PostgreSQL
+    assert response.json()["error"]["message"].startswith("items.0.custom_id: String should match pattern")
     assert client.get("/v1/jobs").json()["data"] == []
 
 
