@@ -53,14 +53,20 @@ class GenerationFailed(WirebriefError):
     code, status = "generation_failed", 500
 
 
-class Overloaded(WirebriefError):
-    """The model's queue is full: come back later (429 with Retry-After), memory stays bounded."""
+class RetryLater(WirebriefError):
+    """A 429: the request is fine but cannot be taken now; `Retry-After` says when to come back."""
 
-    code, status = "overloaded", 429
+    code, status = "retry_later", 429
 
     def __init__(self, message: str, *, retry_after_s: int) -> None:
         super().__init__(message, headers={"Retry-After": str(retry_after_s)})
         self.retry_after_s = retry_after_s
+
+
+class Overloaded(RetryLater):
+    """Too much in flight or a model's queue is full: memory stays bounded, the caller comes back later."""
+
+    code = "overloaded"
 
 
 class GenerationTimeout(WirebriefError):
@@ -96,14 +102,10 @@ class Unauthorized(WirebriefError):
         super().__init__(message, headers={"WWW-Authenticate": "Bearer"})
 
 
-class RateLimited(WirebriefError):
+class RateLimited(RetryLater):
     """A key (or client) is over its requests per minute or characters per day; retry after the reset."""
 
-    code, status = "rate_limited", 429
-
-    def __init__(self, message: str, *, retry_after_s: int) -> None:
-        super().__init__(message, headers={"Retry-After": str(retry_after_s)})
-        self.retry_after_s = retry_after_s
+    code = "rate_limited"
 
 
 class ItemTimeout(WirebriefError):

@@ -55,6 +55,8 @@ class Broker:
     def item(self, item_id: int, at: float | None = None) -> None:
         """Make sure a message will look at the item at `at` (now by default)."""
         at = now() if at is None else at
+        if at - now() > self.max_countdown_s:
+            return  # the reconciler sends it once due
         if self.items.mark_dispatched(item_id, at) and not self.send(RUN_ITEM, item_id, at):
             self.items.undispatch([item_id])
 

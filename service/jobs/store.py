@@ -254,11 +254,13 @@ class JobStore:
             session.commit()
 
     def take_lost(self, redispatch_after_s: float, limit: int = 500) -> list[int]:
-        """Ready items no live message covers (never sent, sent before their lease lapsed, or sent too
-        long ago), marked as sent now; each id goes to exactly one caller, however many reconcile."""
+        """Ready items no live message covers (never sent, sent before their retry was due or their lease
+        lapsed, or sent too long ago), marked as sent now; each id goes to exactly one caller, however
+        many reconcile."""
         t = now()
         ready = ((Item.state == QUEUED) & (Item.available_at <= t)) | ((Item.state == RUNNING) & (Item.lease_until < t))
         stale = (Item.dispatched_at.is_(None) | (Item.dispatched_at < t - redispatch_after_s)
+                 | ((Item.state == QUEUED) & (Item.dispatched_at < Item.available_at))
                  | ((Item.state == RUNNING) & (Item.dispatched_at < Item.lease_until)))
         taken = []
         with self.db.session() as session:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -108,3 +109,28 @@ def test_a_job_taken_while_the_broker_is_down_is_sent_by_the_reconciler_later(db
         broker.stop()
     finally:
         server.remove()
+
+
+def test_a_retry_too_far_ahead_for_a_countdown_is_sent_by_the_reconciler_once_due(
+        db: Database, redis_server: RedisServer, settings: Settings) -> None:
+    from sqlalchemy import update
+
+    from service.jobs.models import Item
+
+    redis.Redis.from_url(redis_server.url).delete(QUEUE)
+    broker = Broker.from_settings(db, settings.model_copy(update={"broker_url": redis_server.url,
+                                                                  "broker_visibility_timeout_s": 10.0}))
+    store = JobStore(db)
+    make_job(store, 1)
+    item_id = store.take_lost(redispatch_after_s=3600)[0]  # its first message went out
+    due = now() + 0.3
+    with db.session() as session:  # a transient failure put it back, due a little later
+        session.execute(update(Item).where(Item.id == item_id).values(available_at=due))
+        session.commit()
+    broker.item(item_id, at=due + 60)  # farther than half the visibility timeout: no countdown message
+    assert queued_messages(redis_server) == 0
+    assert store.take_lost(redispatch_after_s=3600) == []  # not due yet
+    time.sleep(0.4)
+    assert store.take_lost(redispatch_after_s=3600) == [item_id]
+    assert store.take_lost(redispatch_after_s=3600) == []  # and to one reconciler only
+    broker.stop()
