@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install servers run test models bench bench-quick clean
+.PHONY: install servers run test models bench bench-quick bench-workers bench-load clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "wirebrief needs Python 3.11"'
@@ -44,3 +44,11 @@ bench: install
 
 bench-quick: install
 	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.run --quick
+
+## 1 vs 2 `wirebrief worker` processes in distributed mode (docs/PERFORMANCE.md)
+bench-workers: install servers
+	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.workers
+
+## Many clients past capacity against a live server (docs/RELIABILITY.md)
+bench-load: install
+	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.load
