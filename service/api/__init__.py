@@ -61,5 +61,5 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
     app.add_middleware(RequestTimeoutMiddleware, timeout_s=settings.request_timeout_s)
     app.add_middleware(HTTPMetricsMiddleware)
     app.add_middleware(RequestContextMiddleware)
-    openapi.install(app)
+    openapi.install(app, settings)
     return app

@@ -8,6 +8,9 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
+from ..config import Settings
+from .access import guarded
+
 _REF = "#/components/schemas/{model}"
 _documented: list[type[BaseModel]] = []
 
@@ -21,8 +24,12 @@ def request_body(model: type[BaseModel], *, plain_text: bool = False, example: s
     return {"requestBody": {"required": True, "content": content}}
 
 
-def install(app: FastAPI) -> None:
-    """Add the hand-parsed request models to components/schemas."""
+BEARER = {"bearerAuth": {"type": "http", "scheme": "bearer",
+                         "description": "An API key from `wirebrief keys create` (needed when WIREBRIEF_AUTH_REQUIRED)"}}
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    """Add the hand-parsed request models to components/schemas, and the API-key scheme where it applies."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
@@ -33,6 +40,12 @@ def install(app: FastAPI) -> None:
             definition = model.model_json_schema(ref_template=_REF)
             components.update(definition.pop("$defs", {}))
             components[model.__name__] = definition
+        schema["components"]["securitySchemes"] = BEARER
+        if settings.auth_required:  # /docs then offers "Authorize" and sends the key on guarded routes
+            for path, operations in schema["paths"].items():
+                if guarded(path, settings):
+                    for operation in operations.values():
+                        operation["security"] = [{"bearerAuth": []}]
         app.openapi_schema = schema
         return schema
 

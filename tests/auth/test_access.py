@@ -60,3 +60,14 @@ def test_ready_and_metrics_protected_when_configured(make_app, keys: KeyStore) -
 
 def test_metrics_open_by_default(make_app) -> None:  # noqa: ANN001 - fixture
     assert make_app(auth_required=True).get("/metrics").status_code == 200
+
+
+def test_openapi_names_the_key_scheme_and_marks_guarded_operations(make_app) -> None:  # noqa: ANN001
+    schema = make_app(auth_required=True).get("/openapi.json").json()
+    assert schema["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    assert schema["paths"]["/v1/articles"]["post"]["security"] == [{"bearerAuth": []}]
+    assert schema["paths"]["/v1/jobs/{job_id}"]["get"]["security"] == [{"bearerAuth": []}]
+    assert "security" not in schema["paths"]["/health"]["get"]
+    assert "security" not in schema["paths"]["/v1/hooks/newsroom"]["post"]
+    open_schema = make_app().get("/openapi.json").json()
+    assert "security" not in open_schema["paths"]["/v1/articles"]["post"]
