@@ -144,6 +144,10 @@ def test_webhook_deliveries_are_counted_by_outcome(make_client, receiver: Receiv
     assert moved(before, after, "wirebrief_webhook_deliveries_total", outcome="retry") == 1
     assert moved(before, after, "wirebrief_webhook_deliveries_total", outcome="gone") == 1
     assert moved(before, after, "wirebrief_webhook_deliveries_total", outcome="succeeded") == 0
+    # the same story from the database, as any API process of a distributed deployment reports it
+    assert value(after, "wirebrief_webhook_delivery_states", state="failed") == 1
+    assert value(after, "wirebrief_webhook_delivery_states", state="pending") == 0
+    assert total(after, "wirebrief_webhook_delivery_states") == 1
 
 
 @pytest.mark.parametrize(("status", "state", "expected"), [

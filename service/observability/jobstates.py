@@ -1,8 +1,8 @@
-"""Jobs and job items by state, counted in the database when `/metrics` is scraped.
+"""Jobs, job items and webhook deliveries by state, counted in the database when `/metrics` is scraped.
 
-The database is the truth whichever process runs the items (embedded threads or `wirebrief worker`),
-so the API process reports them all. Two `GROUP BY state` queries per scrape; every known state is
-reported, zeros included, so series do not vanish when a state empties.
+The database is the truth whichever process runs the items and deliveries (embedded threads or
+`wirebrief worker`), so the API process reports them all, the whole cluster's. Three `GROUP BY state`
+queries per scrape; every known state is reported, zeros included, so series do not vanish.
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ from sqlalchemy import func, select
 
 from ..db import Database
 from ..jobs.models import CANCELLED, COMPLETED, DONE, FAILED, QUEUED, RUNNING, Item, Job
+from ..webhooks import models as hooks
 
 log = logging.getLogger(__name__)
 
 JOB_STATES = (QUEUED, RUNNING, COMPLETED, FAILED, CANCELLED)
 ITEM_STATES = (QUEUED, RUNNING, DONE, FAILED, CANCELLED)
+DELIVERY_STATES = (hooks.PENDING, hooks.SUCCEEDED, hooks.FAILED, hooks.CANCELLED)
 
 
 class JobStateCollector:
@@ -34,11 +36,15 @@ class JobStateCollector:
             with self.db.session() as session:
                 jobs = dict(session.execute(select(Job.state, func.count()).group_by(Job.state)).all())
                 items = dict(session.execute(select(Item.state, func.count()).group_by(Item.state)).all())
+                deliveries = dict(session.execute(select(hooks.Delivery.state, func.count())
+                                                  .group_by(hooks.Delivery.state)).all())
         except Exception:  # noqa: BLE001 - a database hiccup must not take the other metrics down
             log.warning("job state metrics skipped: the job database did not answer", exc_info=True)
             return
         yield _family("wirebrief_jobs", "Jobs by state.", JOB_STATES, jobs)
         yield _family("wirebrief_job_items", "Job items by state.", ITEM_STATES, items)
+        yield _family("wirebrief_webhook_delivery_states", "Webhook deliveries (events × endpoints) by state, "
+                      "whichever process delivers them.", DELIVERY_STATES, deliveries)
 
 
 def _family(name: str, documentation: str, known: tuple[str, ...], counts: dict[str, int]) -> GaugeMetricFamily:

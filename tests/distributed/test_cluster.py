@@ -10,6 +10,7 @@ from typing import Any, Iterator
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine, func, select
 
 from jobs.support import Receiver, article_items, norwegian_items, wait_until
@@ -145,3 +146,11 @@ def test_a_dead_api_process_loses_nothing(cluster: Cluster, receiver: Receiver) 
     cluster.start_api()
     assert cluster.job(job_id)["counts"]["completed"] == 40
     assert_exactly_once(cluster.results(job_id), items)
+    # the new API process's /metrics reports the whole cluster's work, done by the workers
+    metrics = {(s.name, s.labels.get("state")): s.value
+               for family in text_string_to_metric_families(httpx.get(f"{cluster.base}/metrics").text)
+               for s in family.samples}
+    assert metrics[("wirebrief_job_items", "queued")] == metrics[("wirebrief_job_items", "running")] == 0
+    assert metrics[("wirebrief_job_items", "done")] >= 40
+    assert metrics[("wirebrief_webhook_delivery_states", "pending")] == 0
+    assert metrics[("wirebrief_webhook_delivery_states", "succeeded")] >= 1
