@@ -9,7 +9,6 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
 from ..config import Settings
-from .access import guarded
 
 _REF = "#/components/schemas/{model}"
 _documented: list[type[BaseModel]] = []
@@ -42,6 +41,7 @@ def install(app: FastAPI, settings: Settings) -> None:
             components[model.__name__] = definition
         schema["components"]["securitySchemes"] = BEARER
         if settings.auth_required:  # /docs then offers "Authorize" and sends the key on guarded routes
+            from .access import guarded  # here: access imports the auth stores, which import the api package
             for path, operations in schema["paths"].items():
                 if guarded(path, settings):
                     for operation in operations.values():
