@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -11,23 +10,16 @@ from typing import Iterator
 import httpx
 
 from service.config import PROJECT_ROOT, Settings
-from service.testing.live import running_server
+from service.testing.live import running_server, settings_env
 
 from .workload import Article
 
 REQUEST_TIMEOUT_S = 600.0
 
 
-def server_env(settings: Settings) -> dict[str, str]:
-    """This environment plus every setting as `WIREBRIEF_*`, so the server sees exactly `settings`, offline."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    env.update({f"WIREBRIEF_{k.upper()}": str(v) for k, v in settings.model_dump().items()})
-    return env
-
-
 @contextmanager
 def live_server(settings: Settings) -> Iterator[str]:
-    with running_server(server_env(settings), PROJECT_ROOT) as (base, _):
+    with running_server(settings_env(settings), PROJECT_ROOT) as (base, _):
         yield base
 
 

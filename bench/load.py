@@ -30,9 +30,8 @@ import psutil
 
 from service.config import PROJECT_ROOT, Settings
 from service.testing import tiny
-from service.testing.live import running_server
+from service.testing.live import running_server, settings_env
 
-from .concurrency import server_env
 from .report import machine, percentile
 from .workload import seed_mix
 
@@ -213,7 +212,7 @@ def main() -> None:
     texts = articles()
     with tempfile.TemporaryDirectory(prefix="wirebrief-load-") as tmp:
         settings = server_settings(Path(tmp))
-        with running_server(server_env(settings), PROJECT_ROOT) as (base, proc):
+        with running_server(settings_env(settings), PROJECT_ROOT) as (base, proc):
             run = asyncio.run(drive(base, proc.pid, texts))
     results = {
         "command": "python -m bench.load", "date": datetime.date.today().isoformat(), "machine": machine(),

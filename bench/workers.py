@@ -27,6 +27,7 @@ from service.db import Database  # noqa: E402
 from service.distributed.broker import Broker  # noqa: E402
 from service.jobs.schemas import JobItemIn  # noqa: E402
 from service.jobs.store import JobStore  # noqa: E402
+from service.testing.live import settings_env  # noqa: E402
 from service.testing.servers import RedisServer  # noqa: E402
 
 from . import models  # noqa: E402
@@ -35,17 +36,6 @@ from .workload import seed_mix  # noqa: E402
 DOC = PROJECT_ROOT / "docs" / "PERFORMANCE.md"
 BEGIN, END = "<!-- workers bench: begin -->", "<!-- workers bench: end -->"
 JOB_TIMEOUT_S = 1800.0
-
-
-def worker_env(settings: Settings, database_url: str, broker_url: str, threads: int) -> dict[str, str]:
-    fields = ("registry_path", "models_dir", "prompts_dir", "engine", "cache_max_entries", "translate_beams",
-              "translate_length_ratio", "translate_length_slack", "translate_min_length_ratio",
-              "translate_max_new_tokens", "summary_style")
-    env = {f"WIREBRIEF_{name.upper()}": str(getattr(settings, name)) for name in fields}
-    return {**os.environ, **env, "WIREBRIEF_DATABASE_URL": database_url, "WIREBRIEF_BROKER_URL": broker_url,
-            "WIREBRIEF_CT2_INTRA_THREADS": str(threads), "WIREBRIEF_TORCH_THREADS": str(threads),
-            "OMP_NUM_THREADS": str(threads), "WIREBRIEF_LOG_FORMAT": "text", "HF_HUB_OFFLINE": "1",
-            "WIREBRIEF_JOB_ITEM_SOFT_TIME_LIMIT_S": "1200", "WIREBRIEF_JOB_ITEM_TIME_LIMIT_S": "1500"}
 
 
 def items_for(run: str, count: int, max_paragraphs: int | None) -> list[JobItemIn]:
@@ -78,9 +68,11 @@ def measure(workers: int, items: int, settings: Settings, redis: RedisServer, ou
     db_url = f"sqlite:///{out / f'workers-{run}.db'}"
     db = Database(db_url)
     db.upgrade()
-    store, broker = JobStore(db), Broker.from_settings(db, settings.model_copy(update={"broker_url": redis.url,
-                                                                                         "database_url": db_url}))
-    env = worker_env(settings, db_url, redis.url, threads)
+    worker_settings = settings.model_copy(update={
+        "broker_url": redis.url, "database_url": db_url, "ct2_intra_threads": threads, "torch_threads": threads,
+        "job_item_soft_time_limit_s": 1200.0, "job_item_time_limit_s": 1500.0, "log_format": "text"})
+    store, broker = JobStore(db), Broker.from_settings(db, worker_settings)
+    env = {**settings_env(worker_settings), "OMP_NUM_THREADS": str(threads)}
     procs = []
     for n in range(workers):
         with (out / f"worker-{run}-{n}.log").open("w") as log:

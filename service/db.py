@@ -6,7 +6,7 @@ SQLite (the embedded default, WAL mode) and PostgreSQL run the same code; only t
 from __future__ import annotations
 
 import fcntl
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Iterator, TypeVar
 
@@ -116,12 +116,10 @@ class Database:
                     connection.commit()
             return
         database = self.engine.url.database
-        lock_path = Path(f"{database}.migrate.lock") if database and database != ":memory:" else None
-        with open(lock_path, "a") if lock_path else open("/dev/null") as handle:
-            if lock_path:
-                fcntl.flock(handle, fcntl.LOCK_EX)
-            with self.engine.connect() as connection:
-                yield connection
+        with ExitStack() as stack:
+            if database and database != ":memory:":  # an in-memory database has one process anyway
+                fcntl.flock(stack.enter_context(open(f"{database}.migrate.lock", "a")), fcntl.LOCK_EX)
+            yield stack.enter_context(self.engine.connect())
 
     def session(self) -> Session:
         return self.sessions()

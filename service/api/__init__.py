@@ -11,7 +11,7 @@ from .. import __version__
 from ..config import Settings, get_settings
 from ..db import Database
 from ..pipeline import Pipeline
-from ..observability.middleware import HTTPMetricsMiddleware, RequestContextMiddleware
+from ..observability.middleware import RequestMiddleware
 from . import articles, errors, meta, openapi, steps
 from .admission import AdmissionMiddleware
 from .timeout import RequestTimeoutMiddleware
@@ -24,7 +24,6 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
     """Build the app. The pipeline (registry, prompts) loads at start-up; models load on first use."""
     settings = settings or get_settings()
     # Batch jobs and webhooks build on this package's schemas and views: import them once it exists.
-    from ..distributed.broker import Broker
     from ..jobs import JobService
     from ..webhooks import WebhookService
     from . import access, hooks, jobs, metrics, usage, webhooks
@@ -38,7 +37,11 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
             app.state.db.upgrade()
         # The dispatch seam: embedded, this process runs items and deliveries on its own threads;
         # distributed, it only enqueues them for `wirebrief worker` processes.
-        broker = Broker.from_settings(app.state.db, settings) if settings.distributed else None
+        broker = None
+        if settings.distributed:  # Celery is imported only by processes that use it
+            from ..distributed.broker import Broker
+
+            broker = Broker.from_settings(app.state.db, settings)
         async with AsyncExitStack() as stack:
             # background services: started in order, stopped in reverse
             app.state.webhooks = stack.enter_context(
@@ -57,9 +60,8 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
     app.add_middleware(access.AccessMiddleware, settings=settings)  # keys, rate limits, usage
     for module in (articles, steps, meta, jobs, webhooks, hooks, usage, metrics):
         app.include_router(module.router)
-    # added last, so outermost: request id and access log around metrics around the request timeout
+    # added last, so outermost: request id, access log and metrics around the request timeout
     app.add_middleware(RequestTimeoutMiddleware, timeout_s=settings.request_timeout_s)
-    app.add_middleware(HTTPMetricsMiddleware)
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(RequestMiddleware)
     openapi.install(app, settings)
     return app

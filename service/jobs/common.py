@@ -63,3 +63,15 @@ def claim_one(session: Session, table: Any, ready: ColumnElement[bool], values: 
         if result.rowcount == 1:
             return row_id
     return None
+
+
+def claim_all(session: Session, table: Any, ready: ColumnElement[bool], values: dict[str, Any],
+              limit: int) -> list[Any]:
+    """Claim up to `limit` ready rows by the same compare-and-set as `claim_one`; the ids this caller won."""
+    won = []
+    for row_id in session.scalars(select(table.id).where(ready).order_by(table.id).limit(limit)).all():
+        if session.execute(update(table).where(table.id == row_id, ready).values(**values)
+                           .execution_options(synchronize_session=False)).rowcount:
+            won.append(row_id)
+    session.commit()
+    return won

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db import Database
 from ..errors import Conflict
-from .common import claim_one, new_id, new_token, now
+from .common import claim_all, claim_one, new_id, new_token, now
 from .models import (CANCELLED, COMPLETED, DONE, FAILED, FINISHED_ITEM, LIVE_JOB, QUEUED, RUNNING, Item, Job)
 from .schemas import ARTICLE_EVENT, JobCounts, JobItemIn
 
@@ -262,14 +262,8 @@ class JobStore:
         stale = (Item.dispatched_at.is_(None) | (Item.dispatched_at < t - redispatch_after_s)
                  | ((Item.state == QUEUED) & (Item.dispatched_at < Item.available_at))
                  | ((Item.state == RUNNING) & (Item.dispatched_at < Item.lease_until)))
-        taken = []
         with self.db.session() as session:
-            for item_id in session.scalars(select(Item.id).where(ready, stale).order_by(Item.id).limit(limit)).all():
-                if session.execute(update(Item).where(Item.id == item_id, ready, stale)
-                                   .values(dispatched_at=t)).rowcount:
-                    taken.append(item_id)
-            session.commit()
-        return taken
+            return claim_all(session, Item, and_(ready, stale), {"dispatched_at": t}, limit)
 
     def timing(self, item_id: int) -> tuple[str, float, float | None] | None:
         """(state, available_at, lease_until) of an item; None when it does not exist."""

@@ -1,9 +1,9 @@
 """Pure ASGI middlewares around every request: its id and access log line, and its HTTP metrics.
 
-Pure ASGI (not BaseHTTPMiddleware) so streamed responses pass through untouched. The request-id
-middleware is the outermost of the app's: every response, 413, 504 and 500 included, carries
-`X-Request-ID` and gets one access line. Both label requests by route template
-(`/v1/jobs/{job_id}`), never the raw path, so metric cardinality stays bounded.
+Pure ASGI (not BaseHTTPMiddleware) so streamed responses pass through untouched. It is the outermost
+of the app's middlewares: every response, 413, 504 and 500 included, carries `X-Request-ID`, gets one
+access line and is counted. Requests are labelled by route template (`/v1/jobs/{job_id}`), never the raw
+path, so metric cardinality stays bounded.
 """
 
 from __future__ import annotations
@@ -61,8 +61,9 @@ class _Status:
         await self.send(message)
 
 
-class RequestContextMiddleware:
-    """Gives each request an id (context variable, scope state, response header) and logs one line for it."""
+class RequestMiddleware:
+    """Per request, once: an id (context variable, scope state, response header), one access log line,
+    and the HTTP metrics, all from one timer and one status."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -80,28 +81,11 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, sender)
         finally:
-            duration_ms = round((time.perf_counter() - started) * 1000, 1)
-            client = scope.get("client")
-            route = route_of(scope)
+            seconds = time.perf_counter() - started
+            route, client = route_of(scope), scope.get("client")
+            observe_request(scope["method"], route, sender.status, seconds)
+            duration_ms = round(seconds * 1000, 1)
             access_log.info("%s %s %d %.1fms", scope["method"], route, sender.status, duration_ms,
                             extra={"method": scope["method"], "route": route, "path": scope["path"],
                                    "status": sender.status, "duration_ms": duration_ms,
                                    "client": client[0] if client else None})
-
-
-class HTTPMetricsMiddleware:
-    """Counts requests and times them (to the end of the response body) per method, route and status."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        sender = _Status(send)
-        started = time.perf_counter()
-        try:
-            await self.app(scope, receive, sender)
-        finally:
-            observe_request(scope["method"], route_of(scope), sender.status, time.perf_counter() - started)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -11,6 +12,15 @@ from pathlib import Path
 from typing import Iterator
 
 import httpx
+
+from ..config import Settings
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """This environment plus every setting as `WIREBRIEF_*`, so a child process sees exactly `settings`, offline."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    env.update({f"WIREBRIEF_{k.upper()}": str(v) for k, v in settings.model_dump().items()})
+    return env
 
 
 def free_port() -> int:

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db import Database
 from ..errors import Conflict
-from ..jobs.common import claim_one, new_id, new_token, now
+from ..jobs.common import claim_all, claim_one, new_id, new_token, now
 from .models import CANCELLED, FAILED, PENDING, SUCCEEDED, Attempt, Delivery
 
 
@@ -98,15 +98,8 @@ class DeliveryStore:
         stale = or_(Delivery.dispatched_at.is_(None), Delivery.dispatched_at < Delivery.next_attempt_at,
                     Delivery.dispatched_at < t - redispatch_after_s,
                     and_(Delivery.lease_until.is_not(None), Delivery.dispatched_at < Delivery.lease_until))
-        taken = []
         with self.db.session() as session:
-            for delivery_id in session.scalars(select(Delivery.id).where(due, stale).order_by(Delivery.id)
-                                               .limit(limit)).all():
-                if session.execute(update(Delivery).where(Delivery.id == delivery_id, due, stale)
-                                   .values(dispatched_at=t)).rowcount:
-                    taken.append(delivery_id)
-            session.commit()
-        return taken
+            return claim_all(session, Delivery, and_(due, stale), {"dispatched_at": t}, limit)
 
     def cancel(self, delivery: Delivery, token: str, reason: str) -> None:
         with self.db.session() as session:

@@ -20,20 +20,17 @@ from service.testing.live import running_server
 from service.testing.servers import RedisServer
 
 #: Short limits so that recovery from a killed worker happens within a test's patience.
-FAST_ENV = {
-    "WIREBRIEF_TRANSLATE_BEAMS": "2", "WIREBRIEF_JOB_ITEM_SOFT_TIME_LIMIT_S": "15",
-    "WIREBRIEF_JOB_ITEM_TIME_LIMIT_S": "20", "WIREBRIEF_BROKER_VISIBILITY_TIMEOUT_S": "10",
-    "WIREBRIEF_BROKER_RECONCILE_INTERVAL_S": "1", "WIREBRIEF_BROKER_REDISPATCH_AFTER_S": "15",
-    "WIREBRIEF_JOB_RETRY_BACKOFF_S": "0.2", "WIREBRIEF_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
-    "WIREBRIEF_WEBHOOK_RETRY_SCHEDULE_S": "[0.5, 1, 2]", "WIREBRIEF_WEBHOOK_RETRY_JITTER": "0",
-    "WIREBRIEF_WEBHOOK_TIMEOUT_S": "2", "WIREBRIEF_LOG_FORMAT": "text", "WIREBRIEF_TORCH_THREADS": "1",
+FAST: dict[str, Any] = {
+    "translate_beams": 2, "job_item_soft_time_limit_s": 15.0, "job_item_time_limit_s": 20.0,
+    "broker_visibility_timeout_s": 10.0, "broker_reconcile_interval_s": 1.0, "broker_redispatch_after_s": 15.0,
+    "job_retry_backoff_s": 0.2, "webhook_allowed_hosts": "127.0.0.1", "webhook_retry_schedule_s": [0.5, 1.0, 2.0],
+    "webhook_retry_jitter": 0.0, "webhook_timeout_s": 2.0, "log_format": "text", "torch_threads": 1,
 }
 
 
-def base_env(settings: Settings, data_dir: Path, **extra: str) -> dict[str, str]:
-    return {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-            "WIREBRIEF_REGISTRY_PATH": str(settings.registry_path), "WIREBRIEF_MODELS_DIR": str(settings.models_dir),
-            "WIREBRIEF_DATA_DIR": str(data_dir), **FAST_ENV, **extra}
+def cluster_settings(settings: Settings, data_dir: Path, **updates: Any) -> Settings:
+    """The session's settings (tiny models) with the fast limits; processes get them via `settings_env`."""
+    return settings.model_copy(update={"data_dir": data_dir, **FAST, **updates})
 
 
 @dataclass

@@ -16,10 +16,10 @@ from sqlalchemy import create_engine, func, select
 from jobs.support import Receiver, article_items, norwegian_items, wait_until
 from service.config import PROJECT_ROOT, Settings
 from service.jobs.models import RUNNING, Item
-from service.testing.live import running_server
+from service.testing.live import running_server, settings_env
 from service.testing.servers import PostgresServer, RedisServer
 
-from .cluster import Cluster, base_env, comparable
+from .cluster import Cluster, cluster_settings, comparable
 
 pytestmark = [pytest.mark.servers, pytest.mark.slow]
 
@@ -43,7 +43,7 @@ def cluster(settings: Settings, postgres_server: PostgresServer, redis_server: R
     root = tmp_path_factory.mktemp("cluster")
     redis = RedisServer().start()  # this module's own: one test restarts it
     database_url = postgres_server.new_database("cluster")
-    env = base_env(settings, root / "data", WIREBRIEF_BROKER_URL=redis.url, WIREBRIEF_DATABASE_URL=database_url)
+    env = settings_env(cluster_settings(settings, root / "data", broker_url=redis.url, database_url=database_url))
     (root / "logs").mkdir()
     cluster = Cluster(env=env, logs=root / "logs", redis=redis)
     try:
@@ -73,7 +73,7 @@ def test_a_200_item_job_completes_and_matches_the_embedded_mode(cluster: Cluster
     assert_exactly_once(distributed, items)
 
     # The same input through the embedded mode (SQLite, in-process threads) gives the same results.
-    env = base_env(settings, tmp_path / "embedded", WIREBRIEF_JOB_WORKERS="2")
+    env = settings_env(cluster_settings(settings, tmp_path / "embedded", job_workers=2))
     with running_server(env, PROJECT_ROOT) as (base, _):
         created = httpx.post(f"{base}/v1/jobs", json={"items": items}, timeout=60)
         assert created.status_code == 201, created.text

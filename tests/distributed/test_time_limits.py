@@ -19,14 +19,15 @@ from service.distributed.broker import Broker
 from service.jobs.models import DONE, FAILED
 from service.jobs.schemas import JobItemIn
 from service.jobs.store import JobStore
+from service.testing.live import settings_env
 from service.testing.servers import RedisServer
 
-from .cluster import base_env
+from .cluster import cluster_settings
 
 pytestmark = [pytest.mark.servers, pytest.mark.slow]
 
-LIMITS = {"WIREBRIEF_JOB_ITEM_SOFT_TIME_LIMIT_S": "1", "WIREBRIEF_JOB_ITEM_TIME_LIMIT_S": "30",
-          "WIREBRIEF_JOB_ITEM_MAX_ATTEMPTS": "2", "WIREBRIEF_JOB_RETRY_BACKOFF_S": "0.2"}
+LIMITS = {"job_item_soft_time_limit_s": 1.0, "job_item_time_limit_s": 30.0, "job_item_max_attempts": 2,
+          "job_retry_backoff_s": 0.2}
 
 
 def long_norwegian_article(sentences: int = 1500) -> str:
@@ -35,10 +36,10 @@ def long_norwegian_article(sentences: int = 1500) -> str:
 
 def test_an_item_over_its_soft_limit_fails_with_item_timeout_and_the_rest_complete(
         settings: Settings, redis_server: RedisServer, tmp_path: Path) -> None:
-    env = base_env(settings, tmp_path / "data", **LIMITS, WIREBRIEF_BROKER_URL=redis_server.url.replace("/0", "/3"),
-                   WIREBRIEF_DATABASE_URL=f"sqlite:///{tmp_path / 'limits.db'}")
-    worker_settings = settings.model_copy(update={"broker_url": env["WIREBRIEF_BROKER_URL"],
-                                                  "database_url": env["WIREBRIEF_DATABASE_URL"]})
+    worker_settings = cluster_settings(settings, tmp_path / "data", **LIMITS,
+                                       broker_url=redis_server.url.replace("/0", "/3"),
+                                       database_url=f"sqlite:///{tmp_path / 'limits.db'}")
+    env = settings_env(worker_settings)
     db = Database.from_settings(worker_settings)
     db.upgrade()
     store = JobStore(db)
