@@ -1,0 +1,1 @@
+"""Text-layer measurements behind `make eval-text`: segmentation, detection, boilerplate."""

@@ -1,0 +1,9 @@
+"""detection measurement (filled in by its owner)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def section(data: Path) -> str:
+    return "## detection\n\nNot measured yet."
