@@ -9,8 +9,10 @@ from typing import Iterator
 
 import httpx
 
-from service.config import PROJECT_ROOT, Settings
-from service.testing.live import running_server, settings_env
+from service.config import Settings
+
+from testkit import PROJECT_ROOT
+from testkit.live import running_server, settings_env
 
 from .workload import Article
 

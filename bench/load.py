@@ -28,9 +28,11 @@ from typing import Any
 import httpx
 import psutil
 
-from service.config import PROJECT_ROOT, Settings
-from service.testing import tiny
-from service.testing.live import running_server, settings_env
+from service.config import Settings
+
+from testkit import PROJECT_ROOT
+from testkit import tiny
+from testkit.live import running_server, settings_env
 
 from .report import machine, percentile
 from .workload import seed_mix

@@ -2,7 +2,7 @@
 
 Real weights cannot be downloaded here, so the benchmark runs models with exactly the
 dimensions of Helsinki-NLP/opus-mt-gmq-en (Marian base) and sshleifer/distilbart-cnn-12-6
-(the config values are in `service.testing.modelgen`: MARIAN_OPUS_MT_BASE, DISTILBART_CNN_12_6,
+(the config values are in `testkit.modelgen`: MARIAN_OPUS_MT_BASE, DISTILBART_CNN_12_6,
 with their sources). Speed depends on shapes, not on weight values, once output lengths are
 forced equal (see bench/prompts/styles.toml and `bench_settings`).
 """
@@ -13,10 +13,12 @@ import hashlib
 import json
 from pathlib import Path
 
-from service.config import PROJECT_ROOT, Settings
+from service.config import Settings
+
+from testkit import PROJECT_ROOT
 from service.modelstore import convert, locate_ct2
 from service.registry import Registry
-from service.testing import modelgen
+from testkit import modelgen
 
 OUT = PROJECT_ROOT / "bench" / "out"
 TRANSLATOR_KEY = "opus-mt-gmq-en"

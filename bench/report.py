@@ -8,7 +8,7 @@ import platform
 from pathlib import Path
 from typing import Any
 
-from service.config import PROJECT_ROOT
+from testkit import PROJECT_ROOT
 
 from .variants import Run
 

@@ -92,7 +92,7 @@ class Ours:
         required = 0
         if article.sentences:
             translator = self.pipeline.pool.get(self.pipeline.registry.translator_for(article.lang))
-            required = sum(translator.count_tokens(list(article.sentences)))
+            required = sum(item.length for item in translator.encode(list(article.sentences)))
 
         def work() -> int:
             result = self.pipeline.process(ArticleRequest(text=article.raw, source_lang=article.lang,

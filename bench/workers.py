@@ -22,13 +22,15 @@ from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from service.config import PROJECT_ROOT, Settings  # noqa: E402
+from service.config import Settings  # noqa: E402
+
+from testkit import PROJECT_ROOT
 from service.db import Database  # noqa: E402
 from service.distributed.broker import Broker  # noqa: E402
 from service.jobs.schemas import JobItemIn  # noqa: E402
 from service.jobs.store import JobStore  # noqa: E402
-from service.testing.live import settings_env  # noqa: E402
-from service.testing.servers import RedisServer  # noqa: E402
+from testkit.live import settings_env  # noqa: E402
+from testkit.servers import RedisServer  # noqa: E402
 
 from . import models  # noqa: E402
 from .workload import seed_mix  # noqa: E402
@@ -71,7 +73,7 @@ def measure(workers: int, items: int, settings: Settings, redis: RedisServer, ou
     worker_settings = settings.model_copy(update={
         "broker_url": redis.url, "database_url": db_url, "ct2_intra_threads": threads, "torch_threads": threads,
         "job_item_soft_time_limit_s": 1200.0, "job_item_time_limit_s": 1500.0, "log_format": "text"})
-    store, broker = JobStore(db), Broker.from_settings(db, worker_settings)
+    store, broker = JobStore(db), Broker.from_settings(db, worker_settings.broker, worker_settings.jobs)
     env = {**settings_env(worker_settings), "OMP_NUM_THREADS": str(threads)}
     procs = []
     for n in range(workers):

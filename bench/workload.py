@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from service.config import PROJECT_ROOT
+from testkit import PROJECT_ROOT
 from service.text import clean, segment
 
 

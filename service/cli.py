@@ -30,11 +30,11 @@ def serve(host: Optional[str] = typer.Option(None, help="Default: WIREBRIEF_HOST
     """Serve the HTTP API (OpenAPI docs at /docs)."""
     import uvicorn
 
-    from .api import create_app
+    from .api.app import create_app
     from .observability import logs
 
     settings = get_settings()
-    logs.configure(settings)  # uvicorn's loggers too: it is told below to leave logging alone
+    logs.configure(settings.observability)  # uvicorn's loggers too: it is told below to leave logging alone
     missing = [s for s in _registry().models.values() if not locate(s, settings.models_dir).present]
     for spec in missing:
         typer.secho(f"model missing: {spec.key} ({spec.model_id}): {fetch_hint(spec, settings.models_dir)}",
@@ -54,7 +54,7 @@ def process(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
             style: Optional[str] = typer.Option(None, help="Summary style: brief | standard | bullets."),
             method: Optional[str] = typer.Option(None, help="abstractive | extractive.")) -> None:
     """Run articles through the whole pipeline."""
-    from .api import views
+    from .contracts import views
     from .pipeline import ArticleRequest, Pipeline, SummaryRequest
 
     if method not in (None, "abstractive", "extractive"):
@@ -157,11 +157,12 @@ def models_pull(lang: Optional[str] = typer.Option(None, help="Fetch the model t
 @models_app.command("check")
 def models_check() -> None:
     """Load every present model and run one tiny generation; exit 1 if any is missing or broken."""
-    from .backends import GenerationOptions, ModelPool
+    from .backends.base import GenerationOptions
+    from .backends.pool import ModelPool
 
     settings = get_settings()
     registry = _registry()
-    pool = ModelPool(registry, settings)
+    pool = ModelPool(registry, settings.models)
     bad = 0
     for spec in registry.models.values():
         try:
@@ -239,7 +240,7 @@ def db_upgrade(revision: str = typer.Argument("head", help="Target revision.")) 
     """Apply the Alembic migrations (SQLite or PostgreSQL, from WIREBRIEF_DATABASE_URL)."""
     from .db import Database
 
-    database = Database.from_settings(get_settings())
+    database = Database.from_settings(get_settings().storage)
     database.upgrade(revision)
     typer.echo(f"database at revision {database.revision()}")
 
@@ -249,7 +250,7 @@ def db_current() -> None:
     """Print the revision the database is at."""
     from .db import Database
 
-    typer.echo(Database.from_settings(get_settings()).revision() or "none")
+    typer.echo(Database.from_settings(get_settings().storage).revision() or "none")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,41 +1,80 @@
-"""Settings, read once from `WIREBRIEF_*` environment variables (and `.env`)."""
+"""Settings, read once from `WIREBRIEF_*` environment variables (and `.env`), in groups.
+
+Each component takes only its group (`settings.translation`, `settings.jobs` ...): what it may read is visible in
+its signature. `Settings` is the union of the groups, so every variable keeps its flat `WIREBRIEF_` name.
+Shipped data (the model registry, the prompts) are found through `importlib.resources`, so an installed wheel
+works from any directory; runtime state defaults to folders under the working directory.
+"""
 
 from __future__ import annotations
 
 import os
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+Group = TypeVar("Group", bound=BaseModel)
 
 
-class Settings(BaseSettings):
-    """Every knob of the service. Limits, timeouts and model choices live here, nowhere else."""
+def _shipped(name: str) -> Path:
+    """A file or folder of `service/defaults` (links into the source tree; copies in a wheel)."""
+    return Path(str(files("service.defaults").joinpath(name))).resolve()
 
-    model_config = SettingsConfigDict(env_prefix="WIREBRIEF_", env_file=".env", extra="ignore")
 
-    # Where things are.
-    registry_path: Path = Field(PROJECT_ROOT / "models" / "registry.toml", description="Model registry (TOML).")
-    models_dir: Path = Field(PROJECT_ROOT / "models" / "cache", description="Downloaded model snapshots.")
-    prompts_dir: Path = Field(PROJECT_ROOT / "prompts", description="Summary styles and prompt templates.")
-    data_dir: Path = Field(PROJECT_ROOT / "data", description="Runtime state (caches, job database).")
+class ServerSettings(BaseModel):
+    """The HTTP server: where it listens and what one request may ask for."""
 
-    # Serving.
     host: str = "127.0.0.1"
     port: int = 8000
     max_body_bytes: int = Field(2 * 1024 * 1024, ge=1, description="Largest accepted request body.")
     max_article_chars: int = Field(200_000, ge=1, description="Largest accepted article, in characters.")
+    request_timeout_s: float = Field(300.0, gt=0, description="A request still running after this gets 504.")
+    max_inflight_requests: int = Field(32, ge=0, description="Model requests (articles, detect, translate, "
+                                                             "summarize) in flight per process; more: 429 at "
+                                                             "once. 0: no bound.")
+    cache_max_entries: int = Field(1024, ge=0, description="Cached article results (LRU); 0 disables.")
 
-    # Models.
+
+class ModelSettings(BaseModel):
+    """Which weights, on which device and engine, and how requests share `generate` calls."""
+
+    registry_path: Path = Field(default_factory=lambda: _shipped("registry.toml"),
+                                description="Model registry (TOML).")
+    models_dir: Path = Field(default_factory=lambda: Path.cwd() / "models" / "cache",
+                             description="Downloaded model snapshots.")
     device: str = Field("cpu", description="torch device: cpu, cuda, cuda:0 ...")
     torch_threads: int = Field(0, ge=0, description="torch intra-op threads; 0 keeps torch's default.")
     hub_timeout_s: float = Field(5.0, gt=0, description="Per-request timeout when pulling from the hub.")
+    engine: Literal["auto", "transformers", "ctranslate2"] = Field(
+        "auto", description="auto: a converted CTranslate2 model when present, else transformers.")
+    ct2_quantization: str = Field("auto", description="auto: int8 on CPU, int8_float16 on CUDA.")
+    ct2_inter_threads: int = Field(1, ge=1, description="Batches CTranslate2 runs in parallel per model.")
+    ct2_intra_threads: int = Field(0, ge=0, description="Threads per batch; 0: all cores / inter_threads.")
+    batch_max_tokens: int = Field(8192, ge=1, description="Padded input tokens per generate call.")
+    batch_max_items: int = Field(64, ge=1, description="Inputs (sentences or chunks) per generate call.")
+    batch_wait_ms: float = Field(10.0, ge=0, description="How long a lone input waits for company.")
+    batch_max_queue: int = Field(4096, ge=1, description="Queued inputs per model before 429.")
+    generation_timeout_s: float = Field(600.0, gt=0, description="A request waiting longer gets 504.")
 
-    # Translation.
+    def quantization(self) -> str:
+        """The CTranslate2 compute type for this device."""
+        if self.ct2_quantization != "auto":
+            return self.ct2_quantization
+        return "int8_float16" if self.device.startswith("cuda") else "int8"
+
+    def ct2_threads(self) -> int:
+        if self.ct2_intra_threads:
+            return self.ct2_intra_threads
+        return max(1, (os.cpu_count() or 1) // self.ct2_inter_threads)
+
+
+class TranslationSettings(BaseModel):
+    """How an article is cut into model inputs and how long a translation may run."""
+
     translate_beams: int = Field(4, ge=1, le=16)
     translate_max_input_tokens: int = Field(256, ge=8, description="Longer sentences are split, never truncated.")
     translate_sentences_per_chunk: int = Field(1, ge=1, description="MarianMT is trained on single sentences.")
@@ -45,16 +84,36 @@ class Settings(BaseSettings):
     translate_max_new_tokens: int = Field(512, ge=8)
     repeat_guard: int = Field(2, ge=1, description="An n-gram repeated back-to-back more often is cut to this.")
 
-    # Summaries.
-    summary_style: str = "standard"
+
+class SummarySettings(BaseModel):
+    """Summary shapes (the default style is the one `prompts/styles.toml` marks) and map-reduce bounds."""
+
+    prompts_dir: Path = Field(default_factory=lambda: _shipped("prompts"),
+                              description="Summary styles and prompt templates.")
     summary_method: Literal["abstractive", "extractive"] = "abstractive"
     summary_max_input_tokens: int = Field(0, ge=0, description="0: the model's own limit.")
     summary_max_rounds: int = Field(3, ge=1, description="Map-reduce rounds before giving up with an error.")
 
-    # Storage (jobs, webhooks, keys). Empty: SQLite in data_dir. Or postgresql+psycopg://...
-    database_url: str = Field("", description="SQLAlchemy URL of the job database.")
 
-    # Batch jobs.
+class DetectionSettings(BaseModel):
+    """When a language guess is flagged as doubtful."""
+
+    detect_min_chars: int = Field(40, ge=1, description="Shorter text gets a short_text warning.")
+    detect_min_confidence: float = Field(0.80, ge=0, le=1, description="Below this, an ambiguous_language warning.")
+
+
+class StorageSettings(BaseModel):
+    """The job database (jobs, webhooks, keys, usage) and runtime state."""
+
+    data_dir: Path = Field(default_factory=lambda: Path.cwd() / "data",
+                           description="Runtime state (caches, job database).")
+    database_url: str = Field("", description="SQLAlchemy URL of the job database; empty: SQLite in data_dir.")
+    migrate_on_start: bool = Field(True, description="Apply database migrations when a process starts.")
+
+
+class JobSettings(BaseModel):
+    """Batch jobs: their size limits, retries, leases and worker threads."""
+
     job_workers: int = Field(2, ge=0, description="Item worker threads per process; 0: this process only enqueues.")
     job_max_items: int = Field(10_000, ge=1, description="Items per job; more is 413.")
     job_max_item_bytes: int = Field(1024 * 1024, ge=1, description="UTF-8 bytes of one item's text; more is 413.")
@@ -65,8 +124,15 @@ class Settings(BaseSettings):
     job_poll_interval_s: float = Field(1.0, gt=0, description="Idle workers look for due or lapsed items this often.")
     job_shutdown_grace_s: float = Field(10.0, ge=0, description="On stop, wait this long for items in flight.")
     job_page_max: int = Field(100, ge=1, description="Largest page of GET /v1/jobs and deliveries.")
+    job_item_soft_time_limit_s: float = Field(540.0, gt=0, description="An item still running after this "
+                                                                       "fails its try with item_timeout.")
+    job_item_time_limit_s: float = Field(600.0, gt=0, description="Hard limit: the worker child is killed and "
+                                                                  "the item tried again.")
 
-    # Webhooks.
+
+class WebhookSettings(BaseModel):
+    """Outgoing signed events and the inbound newsroom hook."""
+
     webhook_workers: int = Field(2, ge=0, description="Delivery threads per process; 0: deliver nothing here.")
     webhook_timeout_s: float = Field(10.0, gt=0, description="Per-attempt HTTP timeout (connect, read, write).")
     webhook_retry_schedule_s: list[float] = Field(
@@ -82,30 +148,16 @@ class Settings(BaseSettings):
     newsroom_callback_url: str = Field("", description="Where article.processed for newsroom hooks is sent.")
     newsroom_tolerance_s: float = Field(300.0, gt=0, description="Inbound webhook-timestamp skew accepted.")
 
-    # Speed: engines, cross-request batching, result cache.
-    engine: Literal["auto", "transformers", "ctranslate2"] = Field(
-        "auto", description="auto: a converted CTranslate2 model when present, else transformers.")
-    ct2_quantization: str = Field("auto", description="auto: int8 on CPU, int8_float16 on CUDA.")
-    ct2_inter_threads: int = Field(1, ge=1, description="Batches CTranslate2 runs in parallel per model.")
-    ct2_intra_threads: int = Field(0, ge=0, description="Threads per batch; 0: all cores / inter_threads.")
-    batch_max_tokens: int = Field(8192, ge=1, description="Padded input tokens per generate call.")
-    batch_max_items: int = Field(64, ge=1, description="Inputs (sentences or chunks) per generate call.")
-    batch_wait_ms: float = Field(10.0, ge=0, description="How long a lone input waits for company.")
-    batch_max_queue: int = Field(4096, ge=1, description="Queued inputs per model before 429.")
-    generation_timeout_s: float = Field(600.0, gt=0, description="A request waiting longer gets 504.")
-    cache_max_entries: int = Field(1024, ge=0, description="Cached article results (LRU); 0 disables.")
 
-    # Distributed mode (Celery workers over Redis). Empty broker_url: the embedded mode (in-process threads).
+class DistributedSettings(BaseModel):
+    """Distributed mode (Celery workers over Redis). Empty broker_url: embedded mode (in-process threads)."""
+
     broker_url: str = Field("", description="Celery broker (redis://...); set, the API only enqueues and "
                                             "`wirebrief worker` processes run items and webhook deliveries.")
     worker_concurrency: int = Field(1, ge=1, description="Prefork child processes per `wirebrief worker`; "
                                                          "each loads the models once.")
     worker_max_tasks_per_child: int = Field(0, ge=0, description="Recycle a worker child after this many tasks; "
                                                                  "0: never.")
-    job_item_soft_time_limit_s: float = Field(540.0, gt=0, description="An item still running after this "
-                                                                       "fails its try with item_timeout.")
-    job_item_time_limit_s: float = Field(600.0, gt=0, description="Hard limit: the worker child is killed and "
-                                                                  "the item tried again.")
     broker_visibility_timeout_s: float = Field(3600.0, gt=0, description="A message a dead worker held is "
                                                                          "redelivered after this (Redis).")
     broker_reconcile_interval_s: float = Field(15.0, gt=0, description="How often workers look for items and "
@@ -113,9 +165,16 @@ class Settings(BaseSettings):
     broker_redispatch_after_s: float = Field(3600.0, gt=0, description="A ready item whose message is older "
                                                                        "than this is sent again.")
     broker_connect_timeout_s: float = Field(5.0, gt=0, description="Connecting or sending to the broker.")
-    migrate_on_start: bool = Field(True, description="Apply database migrations when a process starts.")
 
-    # Access: API keys, rate limits, request limits.
+    @property
+    def distributed(self) -> bool:
+        """True when a broker is configured: items and deliveries run on `wirebrief worker` processes."""
+        return bool(self.broker_url)
+
+
+class AccessSettings(BaseModel):
+    """API keys and per-key limits."""
+
     auth_required: bool = Field(False, description="Require `Authorization: Bearer <key>` on the API.")
     auth_protect_ready: bool = Field(False, description="With auth on, /ready needs a key too.")
     auth_protect_metrics: bool = Field(False, description="With auth on, /metrics needs a key too.")
@@ -123,35 +182,74 @@ class Settings(BaseSettings):
     rate_limit_chars_per_day: int = Field(0, ge=0, description="Article characters per day per key; 0: none.")
     rate_limit_storage_url: str = Field("", description="limits storage (redis://... or memory://); empty: the "
                                                         "broker's Redis when set, else in-process.")
-    request_timeout_s: float = Field(300.0, gt=0, description="A request still running after this gets 504.")
-    max_inflight_requests: int = Field(32, ge=0, description="Model requests (articles, translate, summarize) "
-                                                             "in flight per process; more: 429 at once. 0: no bound.")
 
-    # Observability.
+
+class ObservabilitySettings(BaseModel):
+    """Logs and metrics."""
+
     log_format: Literal["json", "text"] = Field("json", description="json: one JSON object per line.")
     log_level: str = Field("INFO", description="Root log level.")
     metrics_enabled: bool = Field(True, description="Serve Prometheus metrics at /metrics.")
 
-    # Detection.
-    detect_min_chars: int = Field(40, ge=1, description="Shorter text gets a short_text warning.")
-    detect_min_confidence: float = Field(0.80, ge=0, le=1, description="Below this, an ambiguous_language warning.")
 
+class Settings(BaseSettings, ServerSettings, ModelSettings, TranslationSettings, SummarySettings, DetectionSettings,
+               StorageSettings, JobSettings, WebhookSettings, DistributedSettings, AccessSettings,
+               ObservabilitySettings):
+    """Every knob of the service, read from the environment; components take their group, not this."""
+
+    model_config = SettingsConfigDict(env_prefix="WIREBRIEF_", env_file=".env", extra="ignore")
+
+    def group(self, kind: type[Group]) -> Group:
+        """This group's fields as their own (validated) object."""
+        return kind.model_validate({name: getattr(self, name) for name in kind.model_fields})
 
     @property
-    def distributed(self) -> bool:
-        """True when a broker is configured: items and deliveries run on `wirebrief worker` processes."""
-        return bool(self.broker_url)
+    def server(self) -> ServerSettings:
+        return self.group(ServerSettings)
 
-    def quantization(self) -> str:
-        """The CTranslate2 compute type for this device."""
-        if self.ct2_quantization != "auto":
-            return self.ct2_quantization
-        return "int8_float16" if self.device.startswith("cuda") else "int8"
+    @property
+    def models(self) -> ModelSettings:
+        return self.group(ModelSettings)
 
-    def ct2_threads(self) -> int:
-        if self.ct2_intra_threads:
-            return self.ct2_intra_threads
-        return max(1, (os.cpu_count() or 1) // self.ct2_inter_threads)
+    @property
+    def translation(self) -> TranslationSettings:
+        return self.group(TranslationSettings)
+
+    @property
+    def summary(self) -> SummarySettings:
+        return self.group(SummarySettings)
+
+    @property
+    def detection(self) -> DetectionSettings:
+        return self.group(DetectionSettings)
+
+    @property
+    def storage(self) -> StorageSettings:
+        return self.group(StorageSettings)
+
+    @property
+    def jobs(self) -> JobSettings:
+        return self.group(JobSettings)
+
+    @property
+    def webhooks(self) -> WebhookSettings:
+        return self.group(WebhookSettings)
+
+    @property
+    def broker(self) -> DistributedSettings:
+        return self.group(DistributedSettings)
+
+    @property
+    def access(self) -> AccessSettings:
+        """Access settings; an empty rate-limit storage means the broker's Redis when there is one."""
+        access = self.group(AccessSettings)
+        if not access.rate_limit_storage_url and self.broker_url.startswith(("redis://", "rediss://")):
+            access = access.model_copy(update={"rate_limit_storage_url": self.broker_url})
+        return access
+
+    @property
+    def observability(self) -> ObservabilitySettings:
+        return self.group(ObservabilitySettings)
 
 
 @lru_cache

@@ -10,13 +10,16 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Iterator, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy import BigInteger, Connection, Engine, Integer, create_engine, event, inspect, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
-from .config import Settings
+from .config import StorageSettings
 from .errors import NotFound
 
 Row = TypeVar("Row")
+
+#: An autoincrementing 64-bit key on PostgreSQL that is still SQLite's rowid alias.
+BIG_KEY = BigInteger().with_variant(Integer(), "sqlite")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BASELINE_REVISION = "0001"  # the schema `create_all` made before migrations existed
@@ -27,7 +30,7 @@ class Base(DeclarativeBase):
     """Every table of wirebrief derives from this (one metadata, managed by the migrations)."""
 
 
-def database_url(settings: Settings) -> str:
+def database_url(settings: StorageSettings) -> str:
     if settings.database_url:
         return settings.database_url
     return f"sqlite:///{Path(settings.data_dir) / 'wirebrief.db'}"
@@ -53,13 +56,6 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def import_models() -> None:
-    """Import every module that declares tables, so `Base.metadata` is the whole schema."""
-    from .auth import models as _auth  # noqa: F401
-    from .jobs import models as _jobs  # noqa: F401
-    from .webhooks import models as _webhooks  # noqa: F401
-
-
 class Database:
     def __init__(self, url: str) -> None:
         self.url = url
@@ -67,7 +63,7 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "Database":
+    def from_settings(cls, settings: StorageSettings) -> "Database":
         return cls(database_url(settings))
 
     def upgrade(self, revision: str = "head") -> None:

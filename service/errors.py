@@ -15,6 +15,15 @@ class WirebriefError(Exception):
         self.headers = headers or {}
 
 
+#: What a client is told about a failure that is our bug: the details go to the log, never to the client.
+INTERNAL_ERROR_MESSAGE = "internal error; it has been logged"
+
+
+def internal_error() -> WirebriefError:
+    """The sanitized error for an unexpected exception (HTTP responses and job result lines alike)."""
+    return WirebriefError(INTERNAL_ERROR_MESSAGE)
+
+
 class BadRequest(WirebriefError):
     code, status = "bad_request", 400
 

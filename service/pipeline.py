@@ -8,15 +8,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator, Literal
 
-from .backends import ModelPool
+from .backends.pool import ModelPool
 from .cache import LRUCache, cache_key
 from .config import Settings
 from .detect import Detection, detect
 from .errors import EmptyText, PayloadTooLarge
 from .languages import ENGLISH
 from .observability.metrics import observe_cache
-from .registry import Registry
-from .summarize import Prompts, Summary, summarize_abstractive, summarize_extractive
+from .registry import ModelSpec, Registry
+from .summarize import Method, Prompts, Style, Summary, summarize_abstractive, summarize_extractive
 from .text import CleanResult, clean
 from .translate import Translation, translate
 
@@ -48,28 +48,55 @@ class ArticleResult:
     cached: bool = False
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What one request runs, decided once and passed on: the language, its translator, the summary's shape."""
+
+    language: str
+    translator: ModelSpec | None  # None: English, passed through
+    style: Style | None  # None: no summary
+    method: Method | None
+    summarizer: ModelSpec | None  # the abstractive model; None for extractive or no summary
+
+
 class Pipeline:
     """Holds the loaded pieces (registry, model pool, prompts) and runs articles through them."""
 
     def __init__(self, settings: Settings, registry: Registry, pool: ModelPool, prompts: Prompts) -> None:
-        self.settings = settings
+        self.server = settings.server
+        self.translation_settings = settings.translation
+        self.summary_settings = settings.summary
+        self.detection_settings = settings.detection
+        self.models = settings.models
         self.registry = registry
         self.pool = pool
         self.prompts = prompts
-        self.cache: LRUCache[ArticleResult] = LRUCache(settings.cache_max_entries)
+        self.cache: LRUCache[ArticleResult] = LRUCache(self.server.cache_max_entries)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "Pipeline":
         registry = Registry.load(settings.registry_path)
-        pool = ModelPool(registry, settings)
+        pool = ModelPool(registry, settings.models)
         return cls(settings, registry, pool, Prompts.load(settings.prompts_dir))
+
+    # -- decisions, made once per request ----------------------------------------------------------
+
+    def plan(self, lang: str, summary: SummaryRequest | None) -> Plan:
+        """Route `lang` and resolve the summary options; an unserved language or unknown style is a 4xx here,
+        before any model work."""
+        translator = self.registry.translator_for(lang) if lang != ENGLISH else None
+        if summary is None:
+            return Plan(lang, translator, None, None, None)
+        method = summary.method or self.summary_settings.summary_method
+        summarizer = self.registry.summarizer if method == "abstractive" else None
+        return Plan(lang, translator, self.prompts.style(summary.style), method, summarizer)
 
     # -- single steps (also served on their own endpoints) ------------------------------------
 
     def check_text(self, text: str) -> str:
-        if len(text) > self.settings.max_article_chars:
+        if len(text) > self.server.max_article_chars:
             raise PayloadTooLarge(f"article has {len(text)} characters; the limit is "
-                                  f"{self.settings.max_article_chars} (WIREBRIEF_MAX_ARTICLE_CHARS)")
+                                  f"{self.server.max_article_chars} (WIREBRIEF_MAX_ARTICLE_CHARS)")
         if not text.strip():
             raise EmptyText("text is empty or only whitespace")
         return text
@@ -82,23 +109,30 @@ class Pipeline:
         return cleaned
 
     def detect(self, text: str, source_lang: str | None = None) -> Detection:
-        return detect(self.check_text(text), override=source_lang, min_chars=self.settings.detect_min_chars,
-                      min_confidence=self.settings.detect_min_confidence)
+        return self._detect(self.check_text(text), source_lang)
+
+    def _detect(self, text: str, source_lang: str | None) -> Detection:
+        settings = self.detection_settings
+        return detect(text, override=source_lang, min_chars=settings.detect_min_chars,
+                      min_confidence=settings.detect_min_confidence)
 
     def translate(self, text: str, lang: str) -> Translation:
-        backend = self.pool.get(self.registry.translator_for(lang))
-        return translate(text, lang, backend, self.settings)
+        return self._translate(text, lang, self.registry.translator_for(lang))
+
+    def _translate(self, text: str, lang: str, translator: ModelSpec) -> Translation:
+        return translate(text, lang, self.pool.get(translator), self.translation_settings)
 
     def summarize(self, english: str, request: SummaryRequest, *, title: str | None = None) -> Summary:
-        style = self.prompts.style(request.style)
-        method = request.method or self.settings.summary_method
-        if method == "extractive":
-            return summarize_extractive(english, style, title=title)
-        spec = self.registry.summarizer
+        return self._summarize(english, self.plan(ENGLISH, request), title=title)
+
+    def _summarize(self, english: str, plan: Plan, *, title: str | None) -> Summary:
+        assert plan.style is not None, "a plan without a summary has nothing to summarize"
+        if plan.summarizer is None:
+            return summarize_extractive(english, plan.style, title=title)
         return summarize_abstractive(
-            english, self.pool.get(spec), style, self.prompts, template=spec.prompt,
-            max_input_tokens=self.settings.summary_max_input_tokens,
-            max_rounds=self.settings.summary_max_rounds, title=title,
+            english, self.pool.get(plan.summarizer), plan.style, self.prompts, template=plan.summarizer.prompt,
+            max_input_tokens=self.summary_settings.summary_max_input_tokens,
+            max_rounds=self.summary_settings.summary_max_rounds, title=title,
         )
 
     # -- the whole article ----------------------------------------------------------------------
@@ -106,12 +140,12 @@ class Pipeline:
     def process(self, request: ArticleRequest) -> ArticleResult:
         timings: dict[str, float] = {}
         with _timed(timings, "clean"):
-            cleaned = self.clean(request.text)
+            cleaned = self.clean(request.text)  # validates the text, once
         with _timed(timings, "detect"):
-            detection = self.detect(cleaned.text, request.source_lang)
+            detection = self._detect(cleaned.text, request.source_lang)
         warnings = list(detection.warnings)
-        lang = detection.language.code
-        key = self._cache_key(cleaned.text, lang, request)  # unserved language: 422 before any model work
+        plan = self.plan(detection.language.code, request.summary)  # unserved language: 422 before model work
+        key = self._cache_key(cleaned.text, plan, request)
         with _timed(timings, "cache"):
             hit = self.cache.get(key)
         observe_cache(hit is not None)
@@ -121,16 +155,16 @@ class Pipeline:
 
         translation: Translation | None = None
         english, title = cleaned.text, request.title
-        if lang != ENGLISH and (request.translate or request.summary is not None):
+        if plan.translator is not None and (request.translate or plan.style is not None):
             with _timed(timings, "translate"):
-                translation = self.translate(cleaned.text, lang)
+                translation = self._translate(cleaned.text, plan.language, plan.translator)
                 english = translation.text
                 if title and title.strip():
-                    title = self.translate(title, lang).text
+                    title = self._translate(title, plan.language, plan.translator).text
         summary = None
-        if request.summary is not None:
+        if plan.style is not None:
             with _timed(timings, "summarize"):
-                summary = self.summarize(english, request.summary, title=title)
+                summary = self._summarize(english, plan, title=title)
             warnings.extend(summary.warnings)
         timings["total"] = round(sum(timings.values()), 1)
         result = ArticleResult(
@@ -145,23 +179,16 @@ class Pipeline:
         self.cache.put(key, result)
         return result
 
-    def _cache_key(self, text: str, lang: str, request: ArticleRequest) -> str:
-        """Everything that shapes a result: the text, the models (and revisions), decoding settings."""
-        settings = self.settings
-        summary = request.summary
-        style = self.prompts.style(summary.style) if summary else None
-        method = (summary.method or settings.summary_method) if summary else None
+    def _cache_key(self, text: str, plan: Plan, request: ArticleRequest) -> str:
+        """Everything that shapes a result: the text, the plan's models (and revisions), decoding settings."""
         return cache_key(
-            text=" ".join(text.split()), title=request.title, lang=lang, translate=request.translate,
-            translator=self.registry.translator_for(lang).model_id if lang != ENGLISH else None,
-            summarizer=self.registry.summarizer.model_id if method == "abstractive" else None,
-            style=dataclasses.asdict(style) if style else None, method=method,
-            engine=(settings.engine, settings.quantization()),
-            decoding=settings.model_dump(include={"translate_beams", "translate_max_input_tokens",
-                                                  "translate_sentences_per_chunk", "translate_length_ratio",
-                                                  "translate_length_slack", "translate_min_length_ratio",
-                                                  "translate_max_new_tokens", "repeat_guard",
-                                                  "summary_max_input_tokens", "summary_max_rounds"}),
+            text=" ".join(text.split()), title=request.title, lang=plan.language, translate=request.translate,
+            translator=plan.translator.model_id if plan.translator else None,
+            summarizer=plan.summarizer.model_id if plan.summarizer else None,
+            style=dataclasses.asdict(plan.style) if plan.style else None, method=plan.method,
+            engine=(self.models.engine, self.models.quantization()),
+            decoding={**self.translation_settings.model_dump(),
+                      **self.summary_settings.model_dump(include={"summary_max_input_tokens", "summary_max_rounds"})},
         )
 
 

@@ -16,11 +16,12 @@ from typing import Iterator  # noqa: E402
 import pytest  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
-from service.api import create_app  # noqa: E402
-from service.config import PROJECT_ROOT, Settings  # noqa: E402
+from service.api.app import create_app  # noqa: E402
+from service.config import Settings  # noqa: E402
+from testkit import PROJECT_ROOT
 from service.pipeline import Pipeline  # noqa: E402
-from service.testing import servers, tiny  # noqa: E402
-from service.testing.tiny import write_registry  # noqa: E402,F401 - used by tests
+from testkit import servers, tiny  # noqa: E402
+from testkit.tiny import write_registry  # noqa: E402,F401 - used by tests
 
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 SEED_FILES = sorted(SEEDS_DIR.glob("*.txt"))

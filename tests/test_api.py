@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import ENGLISH_SEEDS, NORWEGIAN_SEED, SEED_FILES, seed_text, write_registry
-from service.api import create_app
+from service.api.app import create_app
 from service.config import Settings
 from service.text import segment, split_paragraphs
 

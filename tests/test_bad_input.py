@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from service.api import create_app
+from service.api.app import create_app
 from service.config import Settings
 from service.pipeline import Pipeline
 

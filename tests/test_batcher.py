@@ -8,7 +8,7 @@ from typing import Sequence
 import pytest
 from hypothesis import given, settings as hsettings, strategies as st
 
-from service.backends import GenerationOptions
+from service.backends.base import Encoded, GenerationOptions
 from service.backends.batcher import Batcher, BatchLimits
 from service.errors import GenerationTimeout, Overloaded
 from service.registry import ModelSpec
@@ -32,20 +32,26 @@ class Reverser:
         self.release = threading.Event()
         self.release.set()
 
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return [len(t.split()) + 1 for t in texts]
+    def encode(self, texts: Sequence[str]) -> list[Encoded]:
+        return [Encoded(t, tuple(range(len(t.split()) + 1))) for t in texts]
 
-    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
+    def generate(self, inputs: Sequence[Encoded], options: GenerationOptions) -> list[str]:
         self.release.wait()
         time.sleep(self.delay_s)
-        self.batches.append(list(texts))
+        texts = [item.text for item in inputs]
+        self.batches.append(texts)
         return [f"{options.num_beams}:{t[::-1]}" for t in texts]
+
+
+def run(batcher: Batcher, texts: Sequence[str], options: GenerationOptions) -> list[str]:
+    """What a caller does: encode once, then generate from the encodings."""
+    return batcher.generate(batcher.encode(texts), options)
 
 
 def test_single_request_does_not_wait_for_a_full_batch() -> None:
     batcher = Batcher(Reverser(), BatchLimits(max_wait_s=0.01))
     started = time.monotonic()
-    assert batcher.generate(["abc", "de"], GenerationOptions(num_beams=1)) == ["1:cba", "1:ed"]
+    assert run(batcher, ["abc", "de"], GenerationOptions(num_beams=1)) == ["1:cba", "1:ed"]
     assert time.monotonic() - started < 1.0
     batcher.close()
 
@@ -55,7 +61,7 @@ def test_concurrent_requests_share_batches_without_cross_talk() -> None:
     batcher = Batcher(inner, BatchLimits(max_wait_s=0.02, max_batch_items=64))
     requests = [[f"req{r} sentence {i} " + "x" * (r % 5) for i in range(1 + r % 4)] for r in range(24)]
     with ThreadPoolExecutor(max_workers=24) as pool:
-        results = list(pool.map(lambda texts: batcher.generate(texts, GenerationOptions(num_beams=2)), requests))
+        results = list(pool.map(lambda texts: run(batcher, texts, GenerationOptions(num_beams=2)), requests))
     for texts, outputs in zip(requests, results):
         assert outputs == [f"2:{t[::-1]}" for t in texts]
     assert sum(len(b) for b in inner.batches) == sum(len(r) for r in requests), "every input generated once"
@@ -67,7 +73,7 @@ def test_different_options_never_share_a_batch() -> None:
     inner = Reverser(delay_s=0.01)
     batcher = Batcher(inner, BatchLimits(max_wait_s=0.05))
     with ThreadPoolExecutor(max_workers=8) as pool:
-        futures = [pool.submit(batcher.generate, [f"t{i}"], GenerationOptions(num_beams=1 + i % 2)) for i in range(8)]
+        futures = [pool.submit(run, batcher, [f"t{i}"], GenerationOptions(num_beams=1 + i % 2)) for i in range(8)]
         outputs = [f.result() for f in futures]
     assert outputs == [[f"{1 + i % 2}:{f't{i}'[::-1]}"] for i in range(8)]
     for batch in inner.batches:
@@ -81,7 +87,7 @@ def test_batches_respect_token_and_item_budgets() -> None:
     batcher = Batcher(inner, BatchLimits(max_batch_tokens=40, max_batch_items=5, max_wait_s=0.0))
     texts = [" ".join(["w"] * n) for n in (1, 9, 2, 8, 3, 7, 4, 6, 5, 5, 1, 1)]
     with ThreadPoolExecutor(max_workers=1) as pool:
-        future = pool.submit(batcher.generate, texts, GenerationOptions())
+        future = pool.submit(run, batcher, texts, GenerationOptions())
         time.sleep(0.2)
         inner.release.set()
         assert future.result(timeout=10) == [f"None:{t[::-1]}" for t in texts]
@@ -96,12 +102,12 @@ def test_full_queue_answers_429_with_retry_after() -> None:
     inner.release.clear()
     batcher = Batcher(inner, BatchLimits(max_queue=4, max_wait_s=0.0))
     with ThreadPoolExecutor(max_workers=2) as pool:
-        first = pool.submit(batcher.generate, ["a"], GenerationOptions())
+        first = pool.submit(run, batcher, ["a"], GenerationOptions())
         time.sleep(0.1)  # the worker holds "a"
-        second = pool.submit(batcher.generate, ["b", "c", "d"], GenerationOptions())
+        second = pool.submit(run, batcher, ["b", "c", "d"], GenerationOptions())
         time.sleep(0.1)
         with pytest.raises(Overloaded) as info:
-            batcher.generate(["e", "f"], GenerationOptions())
+            run(batcher, ["e", "f"], GenerationOptions())
         assert info.value.status == 429 and 1 <= int(info.value.headers["Retry-After"]) <= 60
         inner.release.set()
         assert first.result(timeout=5) == ["None:a"] and second.result(timeout=5) == ["None:b", "None:c", "None:d"]
@@ -110,19 +116,19 @@ def test_full_queue_answers_429_with_retry_after() -> None:
 
 def test_an_idle_model_takes_a_request_larger_than_the_queue() -> None:
     batcher = Batcher(Reverser(), BatchLimits(max_queue=2))
-    assert len(batcher.generate([f"s{i}" for i in range(10)], GenerationOptions())) == 10
+    assert len(run(batcher, [f"s{i}" for i in range(10)], GenerationOptions())) == 10
     batcher.close()
 
 
 def test_engine_errors_reach_every_waiting_caller() -> None:
     class Broken(Reverser):
-        def generate(self, texts, options):
+        def generate(self, inputs, options):
             raise RuntimeError("CUDA out of memory")
 
     batcher = Batcher(Broken(), BatchLimits())
     with pytest.raises(RuntimeError, match="out of memory"):
-        batcher.generate(["a", "b"], GenerationOptions())
-    assert batcher.generate([], GenerationOptions()) == []
+        run(batcher, ["a", "b"], GenerationOptions())
+    assert run(batcher, [], GenerationOptions()) == []
     batcher.close()
 
 
@@ -131,10 +137,10 @@ def test_timeout_is_504_and_abandoned_inputs_are_skipped() -> None:
     inner.release.clear()
     batcher = Batcher(inner, BatchLimits(timeout_s=0.3, max_wait_s=0.0))
     with ThreadPoolExecutor(max_workers=1) as pool:
-        held = pool.submit(batcher.generate, ["held"], GenerationOptions())  # the worker is stuck on it
+        held = pool.submit(run, batcher, ["held"], GenerationOptions())  # the worker is stuck on it
         time.sleep(0.05)
         with pytest.raises(GenerationTimeout) as info:
-            batcher.generate(["late"], GenerationOptions())
+            run(batcher, ["late"], GenerationOptions())
         assert info.value.status == 504
         with pytest.raises(GenerationTimeout):
             held.result(timeout=5)
@@ -151,7 +157,7 @@ def test_property_every_caller_gets_its_own_outputs_in_order(requests: list[list
     inner = Reverser()
     batcher = Batcher(inner, BatchLimits(max_batch_tokens=30, max_batch_items=4, max_wait_s=0.002))
     with ThreadPoolExecutor(max_workers=len(requests)) as pool:
-        results = list(pool.map(lambda texts: batcher.generate(texts, GenerationOptions()), requests))
+        results = list(pool.map(lambda texts: run(batcher, texts, GenerationOptions()), requests))
     assert results == [[f"None:{t[::-1]}" for t in texts] for texts in requests]
     assert sorted(t for b in inner.batches for t in b) == sorted(t for r in requests for t in r)
     batcher.close()
@@ -161,7 +167,7 @@ def test_concurrent_api_requests_on_a_real_model_get_their_own_results(settings)
     """16 clients at once through the app: results equal the one-at-a-time results, article by article."""
     from fastapi.testclient import TestClient
 
-    from service.api import create_app
+    from service.api.app import create_app
     from service.pipeline import Pipeline
 
     uncached = settings.model_copy(update={"cache_max_entries": 0, "translate_beams": 1})
@@ -199,7 +205,7 @@ def test_overload_reaches_clients_as_429_with_retry_after(settings) -> None:
     """A full model queue surfaces through the real app as 429 + Retry-After, and the app recovers."""
     from fastapi.testclient import TestClient
 
-    from service.api import create_app
+    from service.api.app import create_app
     from service.pipeline import Pipeline
 
     tight = settings.model_copy(update={"batch_max_queue": 1, "cache_max_entries": 0, "batch_wait_ms": 0.0,
@@ -209,9 +215,9 @@ def test_overload_reaches_clients_as_429_with_retry_after(settings) -> None:
     gate = threading.Event()
     real_generate = batcher.inner.generate
 
-    def held_generate(texts, options):  # hold the model busy so the queue stays full
+    def held_generate(inputs, options):  # hold the model busy so the queue stays full
         gate.wait(timeout=30)
-        return real_generate(texts, options)
+        return real_generate(inputs, options)
 
     batcher.inner.generate = held_generate
     body = {"text": "Nato sier nei. Det er ikke bekreftet.", "source_lang": "no"}

@@ -3,7 +3,7 @@
 from fastapi.testclient import TestClient
 
 from conftest import NORWEGIAN_SEED, SEED_FILES, seed_text
-from service.api import create_app
+from service.api.app import create_app
 from service.cache import LRUCache, cache_key
 from service.pipeline import Pipeline
 

@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from conftest import NORWEGIAN_SEED, SEED_FILES
-from service.config import PROJECT_ROOT
-from service.testing.live import running_server
+from testkit import PROJECT_ROOT
+from testkit.live import running_server
 
 WIREBRIEF = [sys.executable, "-m", "service.cli"]
 

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from conftest import NORWEGIAN_SEED, seed_text, write_registry
-from service.backends import GenerationOptions, load_backend
+from service.backends.base import GenerationOptions
+from service.backends.pool import load_backend
 from service.backends.ct2 import CTranslate2Seq2Seq
 from service.backends.transformers import TransformersSeq2Seq
 from service.config import Settings
@@ -43,16 +44,16 @@ def test_greedy_parity(converted, key: str, options: GenerationOptions) -> None:
     hf = TransformersSeq2Seq(spec, spec.path)
     ct2 = CTranslate2Seq2Seq(spec, spec.path, ct2_dir(spec, settings.models_dir, "float32"), compute_type="float32")
     texts = _sentences()
-    assert ct2.count_tokens(texts) == hf.count_tokens(texts)
+    assert ct2.encode(texts) == hf.encode(texts)
     assert ct2.max_input_tokens == hf.max_input_tokens
-    assert ct2.generate(texts, options) == hf.generate(texts, options)
+    assert ct2.generate(hf.encode(texts), options) == hf.generate(hf.encode(texts), options)
 
 
 def test_int8_generates_for_every_input(converted) -> None:
     settings, registry = converted
     spec = registry.models["opus-mt-gmq-en"]
     int8 = CTranslate2Seq2Seq(spec, spec.path, ct2_dir(spec, settings.models_dir, "int8"), compute_type="int8")
-    outputs = int8.generate(_sentences(), GenerationOptions(num_beams=4, max_new_tokens=40))
+    outputs = int8.generate(int8.encode(_sentences()), GenerationOptions(num_beams=4, max_new_tokens=40))
     assert len(outputs) == 12 and all(isinstance(o, str) for o in outputs)
 
 

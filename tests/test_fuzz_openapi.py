@@ -29,10 +29,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from service.api import create_app
+from service.api.app import create_app
 from service.config import Settings
 from service.pipeline import ArticleRequest, Pipeline
-from service.testing.tiny import write_registry
+from testkit.tiny import write_registry
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 

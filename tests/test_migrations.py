@@ -13,8 +13,9 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from service.db import MIGRATIONS_DIR, Base, Database, import_models
-from service.testing.servers import PostgresServer
+from service.db import MIGRATIONS_DIR, Base, Database
+from service.migrations import import_models
+from testkit.servers import PostgresServer
 
 HEAD = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
 
@@ -95,7 +96,7 @@ def test_wirebrief_db_upgrade_migrates_the_configured_database(tmp_path: Path) -
     import subprocess
     import sys
 
-    from service.config import PROJECT_ROOT
+    from testkit import PROJECT_ROOT
 
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     env = {**os.environ, "WIREBRIEF_DATABASE_URL": url}

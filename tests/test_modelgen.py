@@ -20,7 +20,7 @@ from transformers import (
     MarianMTModel,
 )
 
-from service.testing import modelgen
+from testkit import modelgen
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -18,7 +18,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from starlette.concurrency import run_in_threadpool
 
 from jobs.support import Receiver, english_items, make_client, receiver, wait_final, wait_until  # noqa: F401
-from service.api import create_app
+from service.api.app import create_app
 from service.config import Settings
 from service.observability import logs
 from service.webhooks.deliveries import AttemptResult

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from service.config import PROJECT_ROOT
+from testkit import PROJECT_ROOT
 from service.errors import UnsupportedLanguage
 from service.modelstore import PullError, fetch_hint, locate, pull, snapshot_dir
 from service.registry import Registry, RegistryError

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ENGLISH_SEEDS, SEED_FILES, seed_text
-from service.config import PROJECT_ROOT
+from testkit import PROJECT_ROOT
 from service.errors import UnknownStyle
 from service.summarize import Prompts, summarize_abstractive, summarize_extractive
 from service.summarize.extractive import select, textrank
@@ -107,7 +107,7 @@ def test_abstractive_map_reduce_on_tiny_bart(pipeline) -> None:
     """An article longer than the model's input is summarized in chunks, then the chunk summaries."""
     backend = pipeline.pool.get(pipeline.registry.summarizer)
     article = "\n\n".join(clean(seed_text(p)).text for p in ENGLISH_SEEDS)
-    assert backend.count_tokens([article])[0] > backend.max_input_tokens
+    assert backend.encode([article])[0].length > backend.max_input_tokens
     summary = summarize_abstractive(article, backend, PROMPTS.style("standard"), PROMPTS, template=None,
                                     max_input_tokens=0, max_rounds=3)
     assert summary.rounds >= 2 and summary.chunks >= 2

@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..auth.keys import KeyStore, Principal
 from ..auth.ratelimit import RateLimits, utc_day
 from ..auth.usage import UsageStore
-from ..config import Settings
+from ..config import AccessSettings
 from ..db import Database
 from ..errors import Unauthorized, WirebriefError
 from .errors import render
@@ -29,7 +29,7 @@ from .errors import render
 OPEN_PATHS = frozenset({"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json", "/v1/hooks/newsroom"})
 
 
-def guarded(path: str, settings: Settings) -> bool:
+def guarded(path: str, settings: AccessSettings) -> bool:
     """Whether `path` needs a key (when auth is on) and counts against rate limits."""
     if path == "/ready":
         return settings.auth_protect_ready
@@ -73,7 +73,7 @@ class Meter:
 
 
 class AccessMiddleware:
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, settings: AccessSettings) -> None:
         self.app = app
         self.settings = settings
         self.limits = RateLimits(settings)

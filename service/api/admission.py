@@ -13,8 +13,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from ..errors import Overloaded
 from .errors import render
 
-#: The routes that run models synchronously inside the request.
-MODEL_ROUTES = frozenset({"/v1/articles", "/v1/translate", "/v1/summarize"})
+#: The routes that run models (or detection over a whole article) synchronously inside the request.
+MODEL_ROUTES = frozenset({"/v1/articles", "/v1/detect", "/v1/translate", "/v1/summarize"})
 RETRY_AFTER_S = 1
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
+from ..config import ServerSettings
+from ..contracts import schemas, views
 from ..pipeline import Pipeline
-from . import schemas, views
 from .body import article_body
-from .deps import get_pipeline
-from .openapi import request_body
+from .deps import get_pipeline, get_server_settings
+from .openapi import PIPELINE_ERRORS, request_body
 
 router = APIRouter(prefix="/v1", tags=["articles"])
 
@@ -18,11 +19,12 @@ router = APIRouter(prefix="/v1", tags=["articles"])
     "/articles",
     response_model=schemas.ArticleOut,
     summary="Clean, detect, translate and summarize one article",
-    responses=schemas.PIPELINE_ERRORS,
+    responses=PIPELINE_ERRORS,
     openapi_extra=request_body(schemas.ArticleIn, plain_text=True, example=schemas.SEED_EXAMPLE),
 )
-async def process_article(request: Request, pipeline: Pipeline = Depends(get_pipeline)) -> schemas.ArticleOut:
-    body = await article_body(request, schemas.ArticleIn, pipeline.settings.max_body_bytes, plain_text=True)
+async def process_article(request: Request, pipeline: Pipeline = Depends(get_pipeline),
+                          server: ServerSettings = Depends(get_server_settings)) -> schemas.ArticleOut:
+    body = await article_body(request, schemas.ArticleIn, server.max_body_bytes, plain_text=True)
     article = views.article_request(body)
     result = await run_in_threadpool(pipeline.process, article)
     return views.article(result, body.text)

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from ..errors import WirebriefError
+from ..errors import WirebriefError, internal_error
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ def install(app: FastAPI) -> None:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         # this handler answers outside the app's middlewares: echo the request id they assigned
         request_id = getattr(request.state, "request_id", None)
-        return error_response(500, "internal_error", "internal error; it has been logged",
+        error = internal_error()
+        return error_response(error.status, error.code, error.message,
                               {"X-Request-ID": request_id} if request_id else None)
 

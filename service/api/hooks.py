@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from ..jobs import JobService
+from ..jobs.service import JobService
 from ..webhooks.inbound import idempotency_key, newsroom_draft, verify_newsroom
 from ..webhooks.schemas import HookAccepted, NewsroomEvent
-from . import schemas
+from ..config import Settings
+from ..contracts import schemas
 from .body import read_limited
 from .jobs import get_jobs
 from .openapi import request_body
@@ -26,9 +27,11 @@ router = APIRouter(prefix="/v1/hooks", tags=["hooks"])
     openapi_extra=request_body(NewsroomEvent),
 )
 async def newsroom(request: Request, jobs: JobService = Depends(get_jobs)) -> HookAccepted:
-    raw = await read_limited(request, jobs.settings.max_body_bytes)
-    webhook_id = verify_newsroom(jobs.settings, request.headers, raw)
-    draft = await run_in_threadpool(newsroom_draft, raw, jobs.pipeline, jobs.settings)
+    settings: Settings = request.app.state.settings
+    raw = await read_limited(request, settings.max_body_bytes)
+    webhook_id = verify_newsroom(settings.webhooks, request.headers, raw)
+    draft = await run_in_threadpool(lambda: newsroom_draft(raw, jobs.pipeline, jobs.settings,
+                                                           callback=bool(settings.newsroom_callback_url)))
     if draft is None:
         return HookAccepted(status="ignored", webhook_id=webhook_id, job_id=None)
     job, created = await run_in_threadpool(lambda: jobs.submit(draft, idempotency_key=idempotency_key(webhook_id)))

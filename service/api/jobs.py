@@ -9,10 +9,10 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import PayloadTooLarge
-from ..jobs import JobService
+from ..jobs.service import JobService
 from ..jobs.intake import JSONL
 from ..jobs.schemas import ErrorLine, JobIn, JobOut, JobPage, ResultLine
-from . import schemas
+from ..contracts import schemas
 from .body import charge, media_type, read_limited
 from .openapi import request_body
 

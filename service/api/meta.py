@@ -9,7 +9,7 @@ from ..detect import detectable_codes
 from ..languages import ENGLISH, NAMES
 from ..modelstore import fetch_hint
 from ..pipeline import Pipeline
-from . import schemas
+from ..contracts import schemas
 from .deps import get_pipeline
 
 router = APIRouter(tags=["service"])
@@ -25,7 +25,7 @@ async def health() -> dict[str, str]:
 async def ready(pipeline: Pipeline = Depends(get_pipeline)) -> JSONResponse:
     states = pipeline.pool.status()
     missing = [s for s in states if s.state == "missing"]
-    hint = "; ".join(fetch_hint(pipeline.registry.models[s.key], pipeline.settings.models_dir) for s in missing)
+    hint = "; ".join(fetch_hint(pipeline.registry.models[s.key], pipeline.models.models_dir) for s in missing)
     body = schemas.ReadyOut(
         ready=not missing,
         models=[schemas.ModelStateOut(key=s.key, task=s.task, model_id=s.model_id, state=s.state, path=s.path,

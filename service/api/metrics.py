@@ -8,9 +8,9 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import NotFound
-from ..observability.jobstates import JobStateCollector
+from .jobstates import JobStateCollector
 from ..observability.metrics import render
-from . import schemas
+from ..contracts import schemas
 
 router = APIRouter(tags=["service"])
 

@@ -8,9 +8,17 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
-from ..config import Settings
+from ..config import AccessSettings
+from ..contracts.schemas import ErrorOut
+from .access import guarded
 
 _REF = "#/components/schemas/{model}"
+
+#: Error answers of every route that runs the pipeline, as README lists them: bad bytes or JSON 400, too large
+#: 413, wrong content type 415, invalid fields 422, model queue full 429 (with Retry-After), model missing 503,
+#: model too slow 504.
+PIPELINE_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut} for status in (400, 413, 415, 422, 429, 503, 504)}
 _documented: list[type[BaseModel]] = []
 
 
@@ -27,7 +35,7 @@ BEARER = {"bearerAuth": {"type": "http", "scheme": "bearer",
                          "description": "An API key from `wirebrief keys create` (needed when WIREBRIEF_AUTH_REQUIRED)"}}
 
 
-def install(app: FastAPI, settings: Settings) -> None:
+def install(app: FastAPI, settings: AccessSettings) -> None:
     """Add the hand-parsed request models to components/schemas, and the API-key scheme where it applies."""
 
     def openapi() -> dict[str, Any]:
@@ -41,7 +49,6 @@ def install(app: FastAPI, settings: Settings) -> None:
             components[model.__name__] = definition
         schema["components"]["securitySchemes"] = BEARER
         if settings.auth_required:  # /docs then offers "Authorize" and sends the key on guarded routes
-            from .access import guarded  # here: access imports the auth stores, which import the api package
             for path, operations in schema["paths"].items():
                 if guarded(path, settings):
                     for operation in operations.values():

@@ -1,46 +1,56 @@
-"""Single steps on their own: POST /v1/detect, /v1/translate, /v1/summarize."""
+"""Single steps on their own: POST /v1/detect, /v1/translate, /v1/summarize.
+
+Routers only decode, hand the work to a thread (cleaning and detection are CPU work too) and map the result.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
+from ..config import ServerSettings
+from ..contracts import schemas, views
 from ..languages import ENGLISH
 from ..pipeline import ArticleRequest, Pipeline, SummaryRequest
-from . import schemas, views
 from .body import article_body
-from .deps import get_pipeline
-from .openapi import request_body
+from .deps import get_pipeline, get_server_settings
+from .openapi import PIPELINE_ERRORS, request_body
 
 router = APIRouter(prefix="/v1", tags=["steps"])
-_ERRORS = schemas.PIPELINE_ERRORS
 
 
 @router.post("/detect", response_model=schemas.DetectOut, summary="Detect the language of a text",
-             responses=_ERRORS, openapi_extra=request_body(schemas.TextIn))
-async def detect(request: Request, pipeline: Pipeline = Depends(get_pipeline)) -> schemas.DetectOut:
-    body = await article_body(request, schemas.TextIn, pipeline.settings.max_body_bytes)
-    cleaned = pipeline.clean(body.text)
-    return views.detection(pipeline.detect(cleaned.text))
+             responses=PIPELINE_ERRORS, openapi_extra=request_body(schemas.TextIn))
+async def detect(request: Request, pipeline: Pipeline = Depends(get_pipeline),
+                 server: ServerSettings = Depends(get_server_settings)) -> schemas.DetectOut:
+    body = await article_body(request, schemas.TextIn, server.max_body_bytes)
+    detection = await run_in_threadpool(lambda: pipeline.detect(pipeline.clean(body.text).text))
+    return views.detection(detection)
 
 
 @router.post("/translate", response_model=schemas.TranslateOut, summary="Translate a text to English",
-             responses=_ERRORS, openapi_extra=request_body(schemas.TranslateIn))
-async def translate(request: Request, pipeline: Pipeline = Depends(get_pipeline)) -> schemas.TranslateOut:
-    body = await article_body(request, schemas.TranslateIn, pipeline.settings.max_body_bytes)
+             responses=PIPELINE_ERRORS, openapi_extra=request_body(schemas.TranslateIn))
+async def translate(request: Request, pipeline: Pipeline = Depends(get_pipeline),
+                    server: ServerSettings = Depends(get_server_settings)) -> schemas.TranslateOut:
+    body = await article_body(request, schemas.TranslateIn, server.max_body_bytes)
+    return await run_in_threadpool(_translate, pipeline, body)
+
+
+def _translate(pipeline: Pipeline, body: schemas.TranslateIn) -> schemas.TranslateOut:
     text = pipeline.clean(body.text).text if body.clean else pipeline.check_text(body.text)
     detection = pipeline.detect(text, body.source_lang)
     translation = None
     if detection.language.code != ENGLISH:
-        translation = await run_in_threadpool(pipeline.translate, text, detection.language.code)
+        translation = pipeline.translate(text, detection.language.code)
     return schemas.TranslateOut(language=views.detection(detection), translation=views.translation(translation),
                                 text=translation.text if translation else text, warnings=list(detection.warnings))
 
 
 @router.post("/summarize", response_model=schemas.SummarizeOut, summary="Summarize a text in English",
-             responses=_ERRORS, openapi_extra=request_body(schemas.SummarizeIn))
-async def summarize(request: Request, pipeline: Pipeline = Depends(get_pipeline)) -> schemas.SummarizeOut:
-    body = await article_body(request, schemas.SummarizeIn, pipeline.settings.max_body_bytes)
+             responses=PIPELINE_ERRORS, openapi_extra=request_body(schemas.SummarizeIn))
+async def summarize(request: Request, pipeline: Pipeline = Depends(get_pipeline),
+                    server: ServerSettings = Depends(get_server_settings)) -> schemas.SummarizeOut:
+    body = await article_body(request, schemas.SummarizeIn, server.max_body_bytes)
     article = ArticleRequest(text=body.text, title=body.title, source_lang=body.source_lang, translate=False,
                              summary=SummaryRequest(style=body.style, method=body.method))
     result = await run_in_threadpool(pipeline.process, article)

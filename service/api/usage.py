@@ -7,8 +7,8 @@ from pydantic import BaseModel, Field
 
 from ..auth.usage import UsageStore
 from ..auth.ratelimit import day_bounds
-from ..jobs.common import iso
-from . import schemas
+from ..common.clock import iso
+from ..contracts import schemas
 
 router = APIRouter(prefix="/v1", tags=["usage"])
 

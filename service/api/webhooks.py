@@ -7,9 +7,9 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from ..webhooks import WebhookService
+from ..webhooks.service import WebhookService
 from ..webhooks.schemas import DeliveryOut, DeliveryPage, EndpointCreated, EndpointIn, EndpointOut, SecretOut
-from . import schemas
+from ..contracts import schemas
 from .body import json_body
 from .openapi import request_body
 

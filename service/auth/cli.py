@@ -22,7 +22,7 @@ def _store() -> "KeyStore":
     from ..db import Database  # imported here: `wirebrief --help` stays quick
     from .keys import KeyStore
 
-    db = Database.from_settings(get_settings())
+    db = Database.from_settings(get_settings().storage)
     db.upgrade()
     return KeyStore(db)
 

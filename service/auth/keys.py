@@ -15,7 +15,8 @@ from sqlalchemy import select, update
 
 from ..db import Database
 from ..errors import NotFound, Unauthorized
-from ..jobs.common import iso, new_id, now
+from ..common.clock import iso, now
+from ..common.ids import new_id
 from .models import ApiKey
 
 KEY_PREFIX = "wb_"

@@ -20,7 +20,7 @@ from limits import RateLimitItemPerDay, RateLimitItemPerMinute
 from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
 
-from ..config import Settings
+from ..config import AccessSettings
 from ..errors import RateLimited
 
 log = logging.getLogger(__name__)
@@ -28,13 +28,10 @@ log = logging.getLogger(__name__)
 NAMESPACE = "wirebrief"
 
 
-def storage_url(settings: Settings) -> str:
-    """Where counters live: the explicit setting, the broker's Redis, or this process's memory."""
-    if settings.rate_limit_storage_url:
-        return settings.rate_limit_storage_url
-    if settings.broker_url.startswith(("redis://", "rediss://")):
-        return settings.broker_url
-    return "memory://"
+def storage_url(settings: AccessSettings) -> str:
+    """Where counters live: the explicit setting (`Settings.access` puts the broker's Redis there when it is
+    empty), or this process's memory."""
+    return settings.rate_limit_storage_url or "memory://"
 
 
 def utc_day(at: float | None = None) -> date:
@@ -54,7 +51,7 @@ def _seconds_until(at: float) -> int:
 class RateLimits:
     """The two limits of the settings (0 = off); with both off, no storage is touched at all."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: AccessSettings) -> None:
         self.per_minute = RateLimitItemPerMinute(settings.rate_limit_per_minute, namespace=NAMESPACE) \
             if settings.rate_limit_per_minute else None
         self.chars_per_day = settings.rate_limit_chars_per_day or None

@@ -1,10 +1,10 @@
-"""The one interface every seq2seq engine implements: count tokens, generate text."""
+"""The one interface every seq2seq engine implements: encode text once, generate from the encodings."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import Protocol, Sequence
+from typing import Callable, Protocol, Sequence
 
 from ..registry import ModelSpec
 
@@ -43,6 +43,18 @@ class GenerationOptions:
         return kwargs
 
 
+@dataclass(frozen=True)
+class Encoded:
+    """One model input tokenized once: its token ids (special tokens included) travel with it to `generate`."""
+
+    text: str
+    ids: tuple[int, ...]
+
+    @property
+    def length(self) -> int:
+        return len(self.ids)
+
+
 class Seq2SeqBackend(Protocol):
     """A loaded encoder-decoder model. Implementations must be safe to call from many threads."""
 
@@ -52,13 +64,33 @@ class Seq2SeqBackend(Protocol):
     #: name of the engine, shown in responses ("transformers", "ctranslate2")
     engine: str
 
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        """Token counts as `generate` will see them, special tokens included."""
+    def encode(self, texts: Sequence[str]) -> list[Encoded]:
+        """Token ids as `generate` will take them, special tokens included; never truncated."""
         ...
 
-    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
+    def generate(self, inputs: Sequence[Encoded], options: GenerationOptions) -> list[str]:
         """One output per input, same order. Never truncates input: callers chunk first.
 
         Inputs are generated as one padded batch: callers (the batcher) choose what goes together.
         """
         ...
+
+
+class Tokens:
+    """Encodes each distinct text once per request: counts for packing, then the same ids for `generate`.
+
+    `count` has the `text.CountTokens` shape, so the pure text layer can budget chunks without knowing models.
+    """
+
+    def __init__(self, encode: Callable[[Sequence[str]], list[Encoded]]) -> None:
+        self._encode = encode
+        self._known: dict[str, Encoded] = {}
+
+    def encoded(self, texts: Sequence[str]) -> list[Encoded]:
+        missing = list(dict.fromkeys(text for text in texts if text not in self._known))
+        if missing:
+            self._known.update(zip(missing, self._encode(missing)))
+        return [self._known[text] for text in texts]
+
+    def count(self, texts: Sequence[str]) -> list[int]:
+        return [encoded.length for encoded in self.encoded(texts)]

@@ -20,7 +20,7 @@ from typing import Sequence
 
 from ..errors import GenerationTimeout, Overloaded
 from ..observability.metrics import observe_batch, observe_queue
-from .base import GenerationOptions, Seq2SeqBackend
+from .base import Encoded, GenerationOptions, Seq2SeqBackend
 
 
 @dataclass(frozen=True)
@@ -34,10 +34,13 @@ class BatchLimits:
 
 @dataclass
 class _Item:
-    text: str
-    tokens: int
+    input: Encoded
     options: GenerationOptions
     future: Future = field(default_factory=Future)
+
+    @property
+    def tokens(self) -> int:
+        return self.input.length
 
 
 @dataclass
@@ -66,13 +69,13 @@ class Batcher:
 
     # -- the backend interface ----------------------------------------------------------------
 
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return self.inner.count_tokens(texts)
+    def encode(self, texts: Sequence[str]) -> list[Encoded]:
+        return self.inner.encode(texts)
 
-    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
-        if not texts:
+    def generate(self, inputs: Sequence[Encoded], options: GenerationOptions) -> list[str]:
+        if not inputs:
             return []
-        items = [_Item(text, tokens, options) for text, tokens in zip(texts, self.inner.count_tokens(texts))]
+        items = [_Item(encoded, options) for encoded in inputs]
         with self._cond:
             queued = len(self._queue)
             if queued and queued + len(items) > self.limits.max_queue:
@@ -158,7 +161,7 @@ class Batcher:
     def _execute(self, batch: list[_Item]) -> None:
         started = time.perf_counter()
         try:
-            outputs = self.inner.generate([item.text for item in batch], batch[0].options)
+            outputs = self.inner.generate([item.input for item in batch], batch[0].options)
             if len(outputs) != len(batch):
                 raise RuntimeError(f"{self.spec.key} returned {len(outputs)} outputs for {len(batch)} inputs")
         except BaseException as exc:  # noqa: BLE001 - every waiting caller must hear about it

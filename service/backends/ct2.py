@@ -14,7 +14,7 @@ from transformers import AutoConfig, AutoTokenizer, GenerationConfig
 
 from ..observability.metrics import observe_generated_tokens
 from ..registry import ModelSpec
-from .base import GenerationOptions
+from .base import Encoded, GenerationOptions
 from .transformers import input_limit
 
 #: transformers' default when a checkpoint sets no max_length; too short to mean anything
@@ -43,11 +43,11 @@ class CTranslate2Seq2Seq:
         forced_bos = self.generation.forced_bos_token_id
         self._prefix = [self.tokenizer.convert_ids_to_tokens(forced_bos)] if forced_bos is not None else None
 
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+    def encode(self, texts: Sequence[str]) -> list[Encoded]:
         if not texts:
             return []
         encoded = self.tokenizer(list(texts), add_special_tokens=True, truncation=False)
-        return [len(ids) for ids in encoded["input_ids"]]
+        return [Encoded(text, tuple(ids)) for text, ids in zip(texts, encoded["input_ids"])]
 
     def _decoding(self, options: GenerationOptions, longest: int) -> dict[str, object]:
         """transformers-style options (falling back to the checkpoint's defaults) as CTranslate2's."""
@@ -66,14 +66,13 @@ class CTranslate2Seq2Seq:
             "length_penalty": float(asked.get("length_penalty", gen.length_penalty or 1.0)),
         }
 
-    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
-        if not texts:
+    def generate(self, inputs: Sequence[Encoded], options: GenerationOptions) -> list[str]:
+        if not inputs:
             return []
-        ids = self.tokenizer(list(texts), add_special_tokens=True, truncation=False)["input_ids"]
-        sources = [self.tokenizer.convert_ids_to_tokens(row) for row in ids]
+        sources = [self.tokenizer.convert_ids_to_tokens(list(item.ids)) for item in inputs]
         prefix = [self._prefix] * len(sources) if self._prefix else None
         results = self.translator.translate_batch(sources, target_prefix=prefix, max_batch_size=0,
-                                                  **self._decoding(options, max(len(row) for row in ids)))
+                                                  **self._decoding(options, max(item.length for item in inputs)))
         outputs = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
         # generated: the kept hypothesis' tokens, a forced prefix included, </s> not (CTranslate2 drops it)
         observe_generated_tokens(self.spec.key, sum(len(row) for row in outputs))

@@ -12,7 +12,7 @@ from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
 from ..observability.metrics import observe_generated_tokens
 from ..registry import ModelSpec
-from .base import GenerationOptions
+from .base import Encoded, GenerationOptions
 
 #: tokenizers report 1e30 when a checkpoint sets no limit; the position table is the real one
 _UNBOUNDED = 100_000
@@ -49,18 +49,18 @@ class TransformersSeq2Seq:
         # every core: calls are serialized per model (the batcher is what makes them big).
         self._lock = threading.Lock()
 
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+    def encode(self, texts: Sequence[str]) -> list[Encoded]:
         if not texts:
             return []
         with self._lock:
             encoded = self.tokenizer(list(texts), add_special_tokens=True, truncation=False)
-        return [len(ids) for ids in encoded["input_ids"]]
+        return [Encoded(text, tuple(ids)) for text, ids in zip(texts, encoded["input_ids"])]
 
-    def generate(self, texts: Sequence[str], options: GenerationOptions) -> list[str]:
-        if not texts:
+    def generate(self, inputs: Sequence[Encoded], options: GenerationOptions) -> list[str]:
+        if not inputs:
             return []
         with self._lock:
-            batch = self.tokenizer(list(texts), return_tensors="pt", padding=True, truncation=False)
+            batch = self.tokenizer.pad({"input_ids": [list(item.ids) for item in inputs]}, return_tensors="pt")
             kwargs = options.for_batch(int(batch["input_ids"].shape[1]))
             with torch.inference_mode():
                 output = self.model.generate(**batch.to(self.device), do_sample=False, **kwargs)

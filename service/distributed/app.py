@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import Celery
 
-from ..config import Settings
+from ..config import DistributedSettings, JobSettings
 
 QUEUE = "wirebrief"
 RUN_ITEM = "wirebrief.run_item"
@@ -14,7 +14,7 @@ DELIVER = "wirebrief.deliver"
 PUBLISH_RETRY = {"max_retries": 3, "interval_start": 0, "interval_step": 0.5, "interval_max": 2}
 
 
-def make_celery(settings: Settings) -> Celery:
+def make_celery(settings: DistributedSettings, jobs: JobSettings) -> Celery:
     """A Celery app for `settings.broker_url`; no result backend (results live in the job database)."""
     app = Celery("wirebrief", broker=settings.broker_url, set_as_current=False)
     app.conf.update(
@@ -27,8 +27,8 @@ def make_celery(settings: Settings) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,  # a worker holds only the item it is on: no item waits behind a long one
-        task_soft_time_limit=settings.job_item_soft_time_limit_s,
-        task_time_limit=settings.job_item_time_limit_s,
+        task_soft_time_limit=jobs.job_item_soft_time_limit_s,
+        task_time_limit=jobs.job_item_time_limit_s,
         worker_max_tasks_per_child=settings.worker_max_tasks_per_child or None,
         worker_concurrency=settings.worker_concurrency,
         worker_hijack_root_logger=False,

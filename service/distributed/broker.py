@@ -12,9 +12,9 @@ import logging
 from celery import Celery
 from kombu.exceptions import OperationalError as BrokerDown
 
-from ..config import Settings
+from ..config import DistributedSettings, JobSettings
 from ..db import Database
-from ..jobs.common import now
+from ..common.clock import now
 from ..jobs.store import JobStore
 from ..webhooks.deliveries import DeliveryStore
 from .app import DELIVER, PUBLISH_RETRY, QUEUE, RUN_ITEM, make_celery
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 
 class Broker:
-    def __init__(self, celery: Celery, db: Database, settings: Settings) -> None:
+    def __init__(self, celery: Celery, db: Database, settings: DistributedSettings) -> None:
         self.celery = celery
         self.items = JobStore(db)
         self.deliveries = DeliveryStore(db)
@@ -32,8 +32,8 @@ class Broker:
         self.max_countdown_s = settings.broker_visibility_timeout_s / 2
 
     @classmethod
-    def from_settings(cls, db: Database, settings: Settings) -> "Broker":
-        return cls(make_celery(settings), db, settings)
+    def from_settings(cls, db: Database, settings: DistributedSettings, jobs: JobSettings) -> "Broker":
+        return cls(make_celery(settings, jobs), db, settings)
 
     # -- the jobs Dispatcher protocol (API processes) ----------------------------------------------
 

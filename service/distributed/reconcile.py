@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from ..jobs.workers import PollingThreads
+from ..common.polling import PollingThreads
 from .app import DELIVER, RUN_ITEM
 from .tasks import WorkerContext
 

@@ -15,16 +15,16 @@ from celery import Celery
 from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy.exc import OperationalError as DatabaseDown
 
-from ..backends import import_engines
+from ..backends.pool import import_engines
 from ..config import Settings
 from ..db import Database
 from ..jobs.announce import Announcer
-from ..jobs.common import now
+from ..common.clock import now
 from ..jobs.models import QUEUED, RUNNING
 from ..jobs.runner import ItemRunner
 from ..jobs.store import JobStore
 from ..pipeline import Pipeline
-from ..webhooks import WebhookService
+from ..webhooks.service import WebhookService
 from ..webhooks.models import PENDING
 from .app import DELIVER, RUN_ITEM
 from .broker import Broker
@@ -49,12 +49,12 @@ class WorkerContext:
 
     @classmethod
     def build(cls, settings: Settings, celery: Celery, *, with_pipeline: bool) -> "WorkerContext":
-        db = Database.from_settings(settings)
-        broker = Broker(celery, db, settings)
+        db = Database.from_settings(settings.storage)
+        broker = Broker(celery, db, settings.broker)
         store = JobStore(db)
-        webhooks = WebhookService(db, settings, notify=broker.delivery)
-        announcer = Announcer(store, webhooks, settings)
-        runner = (ItemRunner(store, Pipeline.from_settings(settings), announcer, settings,
+        webhooks = WebhookService(db, settings.webhooks, notify=broker.delivery, page_max=settings.job_page_max)
+        announcer = Announcer(store, webhooks, settings.webhook_public_base_url)
+        runner = (ItemRunner(store, Pipeline.from_settings(settings), announcer, settings.jobs,
                              timeouts=(SoftTimeLimitExceeded,)) if with_pipeline else None)
         return cls(settings, db, broker, store, webhooks, announcer, runner)
 

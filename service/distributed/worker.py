@@ -19,10 +19,10 @@ def run_worker(settings: Settings, *, loglevel: str) -> None:
     """Block serving the queue until stopped (SIGTERM: warm shutdown, items in flight finish)."""
     if not settings.distributed:
         raise SystemExit("wirebrief worker needs WIREBRIEF_BROKER_URL (e.g. redis://127.0.0.1:6379/0)")
-    logs.configure(settings)  # Celery leaves the root logger to us (worker_hijack_root_logger=False)
+    logs.configure(settings.observability)  # Celery leaves the root logger to us (worker_hijack_root_logger=False)
     if settings.migrate_on_start:
-        Database.from_settings(settings).upgrade()
-    celery = make_celery(settings)
+        Database.from_settings(settings.storage).upgrade()
+    celery = make_celery(settings.broker, settings.jobs)
     register(celery, settings)
     main = WorkerContext.build(settings, celery, with_pipeline=False)
     reconciler = Reconciler(main)

@@ -7,25 +7,23 @@ announcement of the same thing a no-op, so nothing is lost and nothing is sent t
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
-from ..config import Settings
 from ..events import EventSink
-from .common import iso
+from ..common.clock import iso
 from .models import Item, Job
-from .schemas import ARTICLE_EVENT
+from .schemas import ARTICLE_EVENT, ResultLine, parse_line
 from .store import JobStore
 
 log = logging.getLogger(__name__)
 
 
 class Announcer:
-    def __init__(self, store: JobStore, sink: EventSink | None, settings: Settings) -> None:
+    def __init__(self, store: JobStore, sink: EventSink | None, public_base_url: str = "") -> None:
         self.store = store
         self.sink = sink
-        self.base = settings.webhook_public_base_url.rstrip("/")
+        self.base = public_base_url.rstrip("/")  # WIREBRIEF_WEBHOOK_PUBLIC_BASE_URL: absolute links in events
 
     def links(self, job_id: str) -> dict[str, str]:
         return {"job": f"{self.base}/v1/jobs/{job_id}", "results": f"{self.base}/v1/jobs/{job_id}/results"}
@@ -52,15 +50,15 @@ class Announcer:
                 "created_at": iso(job.created_at), "finished_at": iso(job.finished_at), "links": self.links(job.id)}
 
     def item_data(self, item: Item) -> dict[str, Any]:
-        line = json.loads(item.output or "{}")
+        line = parse_line(item.output or "")
         data: dict[str, Any] = {"job_id": item.job_id, "custom_id": item.custom_id,
-                                "status": "succeeded" if line.get("type") == "result" else "failed",
+                                "status": "succeeded" if isinstance(line, ResultLine) else "failed",
                                 "links": self.links(item.job_id)}
-        if result := line.get("result"):
-            data["language"] = result["language"]["language"]["code"]
-            data["headline"] = (result.get("summary") or {}).get("headline")
+        if isinstance(line, ResultLine):
+            data["language"] = line.result.language.language.code
+            data["headline"] = line.result.summary.headline if line.result.summary else None
         else:
-            data["error"] = line.get("error")
+            data["error"] = line.error.model_dump() if line else None
         return data
 
     def _announce_item(self, item: Item, job: Job) -> None:

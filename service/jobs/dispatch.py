@@ -9,11 +9,11 @@ from __future__ import annotations
 import threading
 from typing import Protocol
 
-from ..config import Settings
+from ..config import JobSettings
 from .announce import Announcer
 from .runner import ItemRunner
 from .store import JobStore
-from .workers import PollingThreads
+from ..common.polling import PollingThreads
 
 
 class Dispatcher(Protocol):
@@ -44,7 +44,7 @@ class ThreadDispatcher:
     share one store: the items of a process killed mid-job are taken up once their lease lapses.
     """
 
-    def __init__(self, store: JobStore, runner: ItemRunner, announcer: Announcer, settings: Settings,
+    def __init__(self, store: JobStore, runner: ItemRunner, announcer: Announcer, settings: JobSettings,
                  workers: int) -> None:
         self.store = store
         self.runner = runner
@@ -94,7 +94,7 @@ class ThreadDispatcher:
         return False
 
 
-def make_dispatcher(store: JobStore, runner: ItemRunner, announcer: Announcer, settings: Settings,
+def make_dispatcher(store: JobStore, runner: ItemRunner, announcer: Announcer, settings: JobSettings,
                     workers: int | None = None) -> Dispatcher:
     count = settings.job_workers if workers is None else workers
     if count <= 0:

@@ -13,8 +13,8 @@ from typing import Any, Iterable, Mapping
 
 from pydantic import ValidationError
 
-from ..api.body import decode, describe, parse_model
-from ..config import Settings
+from ..contracts.decoding import decode, describe, parse_model
+from ..config import JobSettings
 from ..errors import BadRequest, InvalidInput, PayloadTooLarge, UnsupportedMediaType, WirebriefError
 from ..languages import normalize_code
 from ..pipeline import Pipeline
@@ -38,7 +38,7 @@ class JobDraft:
 
 
 def parse_request(raw: bytes, media_type: str, query: Mapping[str, str], pipeline: Pipeline,
-                  settings: Settings) -> JobDraft:
+                  settings: JobSettings) -> JobDraft:
     """A job from a `POST /v1/jobs` body: JSON `{items, ...}`, or JSONL with options in the query."""
     options: dict[str, Any] = {k: v for k, v in query.items() if k in OPTION_PARAMS}
     if media_type == JSON:
@@ -73,7 +73,7 @@ def check_options(options: JobOptions) -> JobOptions:
     return options
 
 
-def check_items(labelled: Iterable[tuple[str, JobItemIn]], pipeline: Pipeline, settings: Settings) -> list[JobItemIn]:
+def check_items(labelled: Iterable[tuple[str, JobItemIn]], pipeline: Pipeline, settings: JobSettings) -> list[JobItemIn]:
     """The checks `POST /v1/articles` would make, per item, plus the job's own limits."""
     items: list[JobItemIn] = []
     seen: dict[str, str] = {}
@@ -99,11 +99,11 @@ def check_items(labelled: Iterable[tuple[str, JobItemIn]], pipeline: Pipeline, s
     return items
 
 
-def _too_many(count: int, settings: Settings) -> PayloadTooLarge:
+def _too_many(count: int, settings: JobSettings) -> PayloadTooLarge:
     return PayloadTooLarge(f"job has {count} items; the limit is {settings.job_max_items} (WIREBRIEF_JOB_MAX_ITEMS)")
 
 
-def _json_items(raw: bytes, settings: Settings) -> tuple[list[tuple[str, JobItemIn]], JobOptions]:
+def _json_items(raw: bytes, settings: JobSettings) -> tuple[list[tuple[str, JobItemIn]], JobOptions]:
     body = parse_model(raw, JobIn)
     if len(body.items) > settings.job_max_items:
         raise _too_many(len(body.items), settings)
@@ -111,7 +111,7 @@ def _json_items(raw: bytes, settings: Settings) -> tuple[list[tuple[str, JobItem
     return [(f"items[{i}]", item) for i, item in enumerate(body.items)], options
 
 
-def _jsonl_items(raw: bytes, settings: Settings) -> list[tuple[str, JobItemIn]]:
+def _jsonl_items(raw: bytes, settings: JobSettings) -> list[tuple[str, JobItemIn]]:
     lines = decode(raw).split("\n")
     count = sum(1 for line in lines if line.strip())
     if count > settings.job_max_items:

@@ -38,7 +38,7 @@ def run_batch(input_path: Path, out: Path, settings: Settings, *, workers: int |
     """Process `input_path` into `out`; the exit code (0 all done, 1 some items failed, 2 bad input, 130 stopped)."""
     pipeline = Pipeline.from_settings(settings)
     try:
-        draft = parse_request(input_path.read_bytes(), JSONL[0], {}, pipeline, settings)
+        draft = parse_request(input_path.read_bytes(), JSONL[0], {}, pipeline, settings.jobs)
     except WirebriefError as exc:
         typer.secho(f"{input_path}: {exc.code}: {exc.message}", fg="red", err=True)
         return 2
@@ -46,7 +46,7 @@ def run_batch(input_path: Path, out: Path, settings: Settings, *, workers: int |
     with _exclusive(state.with_name(state.name + ".lock")):
         db = Database(f"sqlite:///{state}")
         db.upgrade()
-        jobs = JobService(db, pipeline, settings, workers=max(1, workers or settings.job_workers))
+        jobs = JobService(db, pipeline, settings.jobs, workers=max(1, workers or settings.job_workers))
         jobs.store.release_all()  # we hold the lock: whatever is "running" was left by a killed run
         job, created = jobs.submit(draft, idempotency_key=f"batch:{draft.fingerprint}")
         if not created:

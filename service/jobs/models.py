@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Double, ForeignKey, Index, Integer, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base
-from .common import BIG_KEY
+from ..db import BIG_KEY
 
 # Job states; `queued` and `running` are live, the others final.
 QUEUED, RUNNING, COMPLETED, FAILED, CANCELLED = "queued", "running", "completed", "failed", "cancelled"

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 
-from ..api import views
-from ..api.schemas import ErrorBody
-from ..config import Settings
-from ..errors import ItemTimeout, WirebriefError
+from ..contracts import views
+from ..contracts.schemas import ErrorBody
+from ..config import JobSettings
+from ..errors import ItemTimeout, WirebriefError, internal_error
 from ..pipeline import Pipeline
 from .announce import Announcer
-from .common import jittered, now
+from ..common.clock import jittered, now
 from .models import DONE, FAILED, QUEUED
 from .schemas import ErrorLine, JobItemIn, ResultLine
 from .store import Claim, JobStore, Outcome
@@ -30,7 +30,7 @@ def is_transient(error: WirebriefError) -> bool:
 
 
 class ItemRunner:
-    def __init__(self, store: JobStore, pipeline: Pipeline, announcer: Announcer, settings: Settings,
+    def __init__(self, store: JobStore, pipeline: Pipeline, announcer: Announcer, settings: JobSettings,
                  *, timeouts: tuple[type[BaseException], ...] = ()) -> None:
         self.store = store
         self.pipeline = pipeline
@@ -68,7 +68,7 @@ class ItemRunner:
             error, transient = (self._timeout(), True) if self._caused_by_timeout(exc) else (exc, is_transient(exc))
         except Exception as exc:  # noqa: BLE001 - one item's crash must not stop the job
             log.exception("item %s of job %s crashed", claim.custom_id, claim.job_id)
-            error, transient = WirebriefError(f"{type(exc).__name__}: {exc}"), True
+            error, transient = internal_error(), True  # the details are in the log, as on the HTTP path
         else:
             line = ResultLine(custom_id=claim.custom_id, result=views.article(result, body.text))
             return Outcome(DONE, output=line.model_dump_json(), announced=not claim.announce)

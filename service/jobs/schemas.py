@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 
-from ..api.schemas import ArticleIn, ArticleOut, ErrorBody, Strict
+from ..contracts.schemas import ArticleIn, ArticleOut, ErrorBody, Strict
 
 EventType = Literal["job.completed", "job.failed", "article.processed"]
 JOB_EVENTS: tuple[EventType, ...] = ("job.completed", "job.failed")  # what a job with a target gets by default
@@ -77,3 +77,12 @@ class ErrorLine(BaseModel):
     custom_id: str
     error: ErrorBody
     attempts: int
+
+
+#: One stored result line, told apart by its `type`.
+_LINE = TypeAdapter(Annotated[ResultLine | ErrorLine, Field(discriminator="type")])
+
+
+def parse_line(stored: str) -> ResultLine | ErrorLine | None:
+    """An item's stored output as the typed line it was written as; None for an item with no output yet."""
+    return _LINE.validate_json(stored) if stored else None

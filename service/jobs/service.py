@@ -5,13 +5,13 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Iterator, Mapping
 
-from ..config import Settings
+from ..config import JobSettings
 from ..db import Database
 from ..errors import InvalidInput
 from ..events import EventSink
 from ..pipeline import Pipeline
 from .announce import Announcer
-from .common import iso, now
+from ..common.clock import iso, now
 from .dispatch import Dispatcher, make_dispatcher
 from .intake import JobDraft, parse_request
 from .models import RUNNING, Job
@@ -21,13 +21,14 @@ from .store import JobStore
 
 
 class JobService:
-    def __init__(self, db: Database, pipeline: Pipeline, settings: Settings, sink: EventSink | None = None,
-                 *, workers: int | None = None, dispatcher: Dispatcher | None = None) -> None:
+    def __init__(self, db: Database, pipeline: Pipeline, settings: JobSettings, sink: EventSink | None = None,
+                 *, public_base_url: str = "", workers: int | None = None,
+                 dispatcher: Dispatcher | None = None) -> None:
         self.settings = settings
         self.pipeline = pipeline
         self.sink = sink
         self.store = JobStore(db)
-        self.announcer = Announcer(self.store, sink, settings)
+        self.announcer = Announcer(self.store, sink, public_base_url)
         self.runner = ItemRunner(self.store, pipeline, self.announcer, settings)
         self.dispatcher: Dispatcher = dispatcher or make_dispatcher(self.store, self.runner, self.announcer,
                                                                     settings, workers)

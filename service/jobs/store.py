@@ -15,7 +15,9 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db import Database
 from ..errors import Conflict
-from .common import claim_all, claim_one, new_id, new_token, now
+from ..common.claims import claim_all, claim_one
+from ..common.clock import now
+from ..common.ids import new_id, new_token
 from .models import (CANCELLED, COMPLETED, DONE, FAILED, FINISHED_ITEM, LIVE_JOB, QUEUED, RUNNING, Item, Job)
 from .schemas import ARTICLE_EVENT, JobCounts, JobItemIn
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from service.db import Base, import_models
+from service.db import Base
+from service.migrations import import_models
 
 import_models()
 config = context.config

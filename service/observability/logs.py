@@ -16,7 +16,7 @@ from typing import TextIO
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
-from ..config import Settings
+from ..config import ObservabilitySettings
 
 REQUEST_ID: ContextVar[str | None] = ContextVar("wirebrief_request_id", default=None)
 
@@ -43,7 +43,7 @@ def formatter(log_format: str) -> logging.Formatter:
     return logging.Formatter(TEXT_FORMAT)
 
 
-def configure(settings: Settings, stream: TextIO | None = None) -> logging.Handler:
+def configure(settings: ObservabilitySettings, stream: TextIO | None = None) -> logging.Handler:
     """Route every log record of the process (uvicorn's included) to one handler on the root logger."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(formatter(settings.log_format))

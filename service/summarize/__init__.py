@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..backends import Seq2SeqBackend
+from ..backends.base import Seq2SeqBackend
 from ..text import segment
 from . import abstractive, extractive
 from .shape import Method, Summary, is_complete, shape, whole_sentences

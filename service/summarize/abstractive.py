@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from ..backends import GenerationOptions, Seq2SeqBackend
+from ..backends.base import GenerationOptions, Seq2SeqBackend, Tokens
 from ..errors import GenerationFailed
 from ..text import pack, segment
 from .styles import Prompts, Style
@@ -29,15 +29,16 @@ def summarize(text: str, backend: Seq2SeqBackend, style: Style, prompts: Prompts
     """
     prompt = prompts.template(template)
     budget = (max_input_tokens or backend.max_input_tokens) - _MARGIN
-    overhead = backend.count_tokens([prompt.format(text="", max_words=style.max_words, style=style.name)])[0]
+    tokens = Tokens(backend.encode)  # each text is encoded once, whether counted, generated or both
+    overhead = tokens.count([prompt.format(text="", max_words=style.max_words, style=style.name)])[0]
 
     def count(texts: Sequence[str]) -> list[int]:
-        return [n + overhead for n in backend.count_tokens(texts)]
+        return [n + overhead for n in tokens.count(texts)]
 
     def run(inputs: list[str], min_new: int, max_new: int) -> list[str]:
         options = GenerationOptions(min_new_tokens=min_new, max_new_tokens=max_new)
         filled = [prompt.format(text=t, max_words=style.max_words, style=style.name) for t in inputs]
-        return backend.generate(filled, options)
+        return backend.generate(tokens.encoded(filled), options)
 
     current = text
     first_round_chunks = 0

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..backends import GenerationOptions, Seq2SeqBackend
-from ..config import Settings
+from ..backends.base import GenerationOptions, Seq2SeqBackend, Tokens
+from ..config import TranslationSettings
 from ..text import collapse_repeats, pack, reassemble, segment
 
 
@@ -19,24 +19,26 @@ class Translation:
     chunks: int
 
 
-def translate(text: str, lang: str, backend: Seq2SeqBackend, settings: Settings) -> Translation:
+def translate(text: str, lang: str, backend: Seq2SeqBackend, settings: TranslationSettings) -> Translation:
     """Segment, pack into chunks the model can take whole, and generate them all at once.
 
     The backend's batcher groups the chunks (with other requests') into length-sorted batches.
 
     Over-long sentences are split rather than truncated, and a repetition guard trims the
-    runaway loops that MarianMT sometimes produces on unusual input.
+    runaway loops that MarianMT sometimes produces on unusual input. Each sentence is tokenized once: the
+    ids counted for packing are the ones generated from.
     """
     sentences = segment(text, lang)
     budget = min(settings.translate_max_input_tokens, backend.max_input_tokens)
-    chunks = pack(sentences, backend.count_tokens, budget,
+    tokens = Tokens(backend.encode)
+    chunks = pack(sentences, tokens.count, budget,
                   max_sentences=settings.translate_sentences_per_chunk, within_paragraph=True)
 
     options = GenerationOptions(num_beams=settings.translate_beams, max_new_tokens=settings.translate_max_new_tokens,
                                 length_ratio=settings.translate_length_ratio,
                                 length_slack=settings.translate_length_slack,
                                 min_length_ratio=settings.translate_min_length_ratio or None)
-    outputs = backend.generate([chunk.text for chunk in chunks], options)
+    outputs = backend.generate(tokens.encoded([chunk.text for chunk in chunks]), options)
     outputs = [collapse_repeats(out.strip(), settings.repeat_guard) for out in outputs]
     return Translation(
         text=reassemble(chunks, outputs),

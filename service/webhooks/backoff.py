@@ -6,7 +6,7 @@ import random
 from email.utils import parsedate_to_datetime
 from typing import Sequence
 
-from ..jobs.common import jittered
+from ..common.clock import jittered
 
 
 def retry_delay(schedule: Sequence[float], tries: int, *, jitter: float, retry_after: float | None = None,

@@ -9,7 +9,9 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db import Database
 from ..errors import Conflict
-from ..jobs.common import claim_all, claim_one, new_id, new_token, now
+from ..common.claims import claim_all, claim_one
+from ..common.clock import now
+from ..common.ids import new_id, new_token
 from .models import CANCELLED, FAILED, PENDING, SUCCEEDED, Attempt, Delivery
 
 

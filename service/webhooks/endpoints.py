@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from ..config import Settings
+from ..config import WebhookSettings
 from ..db import Database
 from ..errors import Conflict, NotFound
-from ..jobs.common import new_id, now
+from ..common.clock import now
+from ..common.ids import new_id
 from .models import CANCELLED, PENDING, Delivery, Endpoint
 from .signing import new_secret
 from .ssrf import Resolver, allowed_hosts, check_url
@@ -16,7 +17,7 @@ NEWSROOM_ENDPOINT = "we_newsroom"  # the endpoint made from WIREBRIEF_NEWSROOM_C
 
 
 class EndpointStore:
-    def __init__(self, db: Database, settings: Settings, resolver: Resolver) -> None:
+    def __init__(self, db: Database, settings: WebhookSettings, resolver: Resolver) -> None:
         self.db = db
         self.settings = settings
         self.resolver = resolver

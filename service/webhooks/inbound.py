@@ -11,10 +11,10 @@ from typing import Mapping
 
 from pydantic import ValidationError
 
-from ..api.body import describe
-from ..config import Settings
+from ..contracts.decoding import describe
+from ..config import JobSettings, WebhookSettings
 from ..errors import BadRequest, InvalidInput, NotFound
-from ..jobs.common import now
+from ..common.clock import now
 from ..jobs.intake import JobDraft, check_items
 from ..jobs.schemas import ARTICLE_EVENT, JobItemIn, JobOptions
 from ..pipeline import Pipeline
@@ -25,7 +25,7 @@ from .signing import parse_secrets, verify
 PUBLISHED = "article.published"
 
 
-def verify_newsroom(settings: Settings, headers: Mapping[str, str], raw: bytes) -> str:
+def verify_newsroom(settings: WebhookSettings, headers: Mapping[str, str], raw: bytes) -> str:
     """The message's webhook-id, once its signature and timestamp check out (401 otherwise)."""
     secrets = parse_secrets(settings.newsroom_secret)
     if not secrets:
@@ -33,20 +33,21 @@ def verify_newsroom(settings: Settings, headers: Mapping[str, str], raw: bytes) 
     return verify(secrets, headers, raw, tolerance_s=settings.newsroom_tolerance_s, now=now())
 
 
-def newsroom_draft(raw: bytes, pipeline: Pipeline, settings: Settings) -> JobDraft | None:
-    """The job for a verified message; None for event types other than article.published (400 if malformed)."""
+def newsroom_draft(raw: bytes, pipeline: Pipeline, jobs: JobSettings, *, callback: bool) -> JobDraft | None:
+    """The job for a verified message; None for event types other than article.published (400 if malformed).
+
+    With `callback` (a newsroom callback URL is configured) the article's result is announced to it."""
     try:
         event = NewsroomEvent.model_validate_json(raw)
         if event.type != PUBLISHED:
             return None
         article = NewsroomArticle.model_validate(event.data)
         item = JobItemIn(custom_id=article.id, text=article.text, title=article.title, source_lang=article.source_lang)
-        items = check_items([("data", item)], pipeline, settings)
+        items = check_items([("data", item)], pipeline, jobs)
     except ValidationError as exc:
         raise BadRequest(f"not an {PUBLISHED} event: {describe(exc)}") from exc
     except InvalidInput as exc:
         raise BadRequest(exc.message) from exc
-    callback = bool(settings.newsroom_callback_url)
     options = JobOptions(webhook_endpoint_id=NEWSROOM_ENDPOINT if callback else None,
                          events=[ARTICLE_EVENT] if callback else None)
     return JobDraft(items=items, options=options, fingerprint=hashlib.sha256(raw).hexdigest())

@@ -6,7 +6,7 @@ from sqlalchemy import JSON, Double, ForeignKey, Index, Integer, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import Base
-from ..jobs.common import BIG_KEY
+from ..db import BIG_KEY
 
 # Delivery states: pending (due at next_attempt_at) -> succeeded | failed; pending -> cancelled.
 PENDING, SUCCEEDED, FAILED, CANCELLED = "pending", "succeeded", "failed", "cancelled"

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from ..api.schemas import Strict
+from ..contracts.schemas import Strict
 from ..jobs.schemas import EventType
 
 ALL_EVENTS: list[EventType] = ["job.completed", "job.failed", "article.processed"]

@@ -13,9 +13,9 @@ import time
 import httpx
 
 from .. import __version__
-from ..config import Settings
-from ..jobs.common import now
-from ..jobs.workers import PollingThreads
+from ..config import WebhookSettings
+from ..common.clock import now
+from ..common.polling import PollingThreads
 from ..observability.metrics import observe_webhook
 from .backoff import parse_retry_after, retry_delay
 from .deliveries import AttemptResult, DeliveryStore
@@ -37,7 +37,7 @@ def outcome(result: AttemptResult) -> str:
 
 
 class Sender:
-    def __init__(self, deliveries: DeliveryStore, endpoints: EndpointStore, settings: Settings,
+    def __init__(self, deliveries: DeliveryStore, endpoints: EndpointStore, settings: WebhookSettings,
                  resolver: Resolver, rng: random.Random | None = None) -> None:
         self.deliveries = deliveries
         self.endpoints = endpoints

@@ -7,10 +7,10 @@ import logging
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
-from ..config import Settings
+from ..config import WebhookSettings
 from ..db import Database
 from ..errors import Conflict, InvalidInput
-from ..jobs.common import iso, now
+from ..common.clock import iso, now
 from ..jobs.schemas import ARTICLE_EVENT
 from .deliveries import DeliveryStore
 from .endpoints import NEWSROOM_ENDPOINT, EndpointStore
@@ -34,9 +34,10 @@ class WebhookService:
     handed to queue workers instead, and no sender thread runs here.
     """
 
-    def __init__(self, db: Database, settings: Settings, resolver: Resolver = resolve,
-                 *, notify: Notify | None = None) -> None:
+    def __init__(self, db: Database, settings: WebhookSettings, resolver: Resolver = resolve,
+                 *, notify: Notify | None = None, page_max: int = 100) -> None:
         self.settings = settings
+        self.page_max = page_max  # WIREBRIEF_JOB_PAGE_MAX: one largest page for every list
         self.endpoints = EndpointStore(db, settings, resolver)
         self.deliveries = DeliveryStore(db)
         self.sender = Sender(self.deliveries, self.endpoints, settings, resolver)
@@ -122,7 +123,7 @@ class WebhookService:
 
     def delivery_page(self, limit: int, after: str | None = None, endpoint_id: str | None = None,
                       state: str | None = None) -> DeliveryPage:
-        rows, has_more = self.deliveries.page(min(limit, self.settings.job_page_max), after, endpoint_id, state)
+        rows, has_more = self.deliveries.page(min(limit, self.page_max), after, endpoint_id, state)
         attempts = self.deliveries.attempts([d.id for d in rows])
         return DeliveryPage(data=[self._delivery_view(d, attempts[d.id]) for d in rows], has_more=has_more,
                             next_after=rows[-1].id if has_more else None)

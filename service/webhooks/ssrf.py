@@ -14,7 +14,7 @@ from typing import Callable
 
 import httpx
 
-from ..config import Settings
+from ..config import WebhookSettings
 from ..errors import InvalidInput
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -40,7 +40,7 @@ class Target:
         return self.url.copy_with(host=self.addresses[0]), {"Host": self.url.netloc.decode()}, extensions
 
 
-def allowed_hosts(settings: Settings) -> frozenset[str]:
+def allowed_hosts(settings: WebhookSettings) -> frozenset[str]:
     return frozenset(h.strip().lower() for h in settings.webhook_allowed_hosts.split(",") if h.strip())
 
 

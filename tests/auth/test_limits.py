@@ -53,7 +53,7 @@ def test_characters_per_day_refuse_a_request_whole(make_app, keys: KeyStore) -> 
 
 
 def test_counters_live_with_the_broker_unless_told_otherwise() -> None:
-    assert storage_url(Settings(broker_url="")) == "memory://"
-    assert storage_url(Settings(broker_url="redis://cache:6379/1")) == "redis://cache:6379/1"
-    assert storage_url(Settings(broker_url="amqp://mq//")) == "memory://"
-    assert storage_url(Settings(broker_url="redis://a/0", rate_limit_storage_url="redis://b/2")) == "redis://b/2"
+    assert storage_url(Settings(broker_url="").access) == "memory://"
+    assert storage_url(Settings(broker_url="redis://cache:6379/1").access) == "redis://cache:6379/1"
+    assert storage_url(Settings(broker_url="amqp://mq//").access) == "memory://"
+    assert storage_url(Settings(broker_url="redis://a/0", rate_limit_storage_url="redis://b/2").access) == "redis://b/2"

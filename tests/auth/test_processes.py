@@ -11,8 +11,9 @@ from pathlib import Path
 import httpx
 
 from auth.support import bearer, detect
-from service.config import PROJECT_ROOT, Settings
-from service.testing.live import running_server
+from service.config import Settings
+from testkit import PROJECT_ROOT
+from testkit.live import running_server
 
 PER_MINUTE = 5
 TEXT = "The council met on Tuesday to discuss the budget."

@@ -15,9 +15,10 @@ from typing import Any
 import httpx
 
 from jobs.support import wait_until
-from service.config import PROJECT_ROOT, Settings
-from service.testing.live import running_server
-from service.testing.servers import RedisServer
+from service.config import Settings
+from testkit import PROJECT_ROOT
+from testkit.live import running_server
+from testkit.servers import RedisServer
 
 #: Short limits so that recovery from a killed worker happens within a test's patience.
 FAST: dict[str, Any] = {

@@ -15,10 +15,10 @@ from service.config import Settings
 from service.db import Database
 from service.distributed.app import QUEUE
 from service.distributed.broker import Broker
-from service.jobs.common import now
+from service.common.clock import now
 from service.jobs.schemas import JobItemIn
 from service.jobs.store import JobStore
-from service.testing.servers import RedisServer
+from testkit.servers import RedisServer
 
 pytestmark = pytest.mark.servers
 
@@ -42,8 +42,8 @@ def queued_messages(server: RedisServer) -> int:
 
 
 def broker_for(db: Database, server: RedisServer, settings: Settings) -> Broker:
-    return Broker.from_settings(db, settings.model_copy(update={"broker_url": server.url,
-                                                                "broker_connect_timeout_s": 1.0}))
+    broker_settings = settings.model_copy(update={"broker_url": server.url, "broker_connect_timeout_s": 1.0})
+    return Broker.from_settings(db, broker_settings.broker, broker_settings.jobs)
 
 
 def test_a_submitted_job_sends_one_message_per_item(db: Database, redis_server: RedisServer,
@@ -118,8 +118,8 @@ def test_a_retry_too_far_ahead_for_a_countdown_is_sent_by_the_reconciler_once_du
     from service.jobs.models import Item
 
     redis.Redis.from_url(redis_server.url).delete(QUEUE)
-    broker = Broker.from_settings(db, settings.model_copy(update={"broker_url": redis_server.url,
-                                                                  "broker_visibility_timeout_s": 10.0}))
+    broker_settings = settings.model_copy(update={"broker_url": redis_server.url, "broker_visibility_timeout_s": 10.0})
+    broker = Broker.from_settings(db, broker_settings.broker, broker_settings.jobs)
     store = JobStore(db)
     make_job(store, 1)
     item_id = store.take_lost(redispatch_after_s=3600)[0]  # its first message went out

@@ -14,10 +14,11 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine, func, select
 
 from jobs.support import Receiver, article_items, norwegian_items, wait_until
-from service.config import PROJECT_ROOT, Settings
+from service.config import Settings
+from testkit import PROJECT_ROOT
 from service.jobs.models import RUNNING, Item
-from service.testing.live import running_server, settings_env
-from service.testing.servers import PostgresServer, RedisServer
+from testkit.live import running_server, settings_env
+from testkit.servers import PostgresServer, RedisServer
 
 from .cluster import Cluster, cluster_settings, comparable
 

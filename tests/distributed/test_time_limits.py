@@ -13,14 +13,15 @@ from pathlib import Path
 import pytest
 
 from jobs.support import english_items, wait_until
-from service.config import PROJECT_ROOT, Settings
+from service.config import Settings
+from testkit import PROJECT_ROOT
 from service.db import Database
 from service.distributed.broker import Broker
 from service.jobs.models import DONE, FAILED
 from service.jobs.schemas import JobItemIn
 from service.jobs.store import JobStore
-from service.testing.live import settings_env
-from service.testing.servers import RedisServer
+from testkit.live import settings_env
+from testkit.servers import RedisServer
 
 from .cluster import cluster_settings
 
@@ -47,7 +48,7 @@ def test_an_item_over_its_soft_limit_fails_with_item_timeout_and_the_rest_comple
                                        "summary": {"method": "extractive"}}),
              *[JobItemIn.model_validate(item) for item in english_items(3)]]
     job, _ = store.create(items, endpoint_id=None, events=[], idempotency_key=None, fingerprint="limits")
-    broker = Broker.from_settings(db, worker_settings)
+    broker = Broker.from_settings(db, worker_settings.broker, worker_settings.jobs)
     broker.submit(job.id)
 
     with (tmp_path / "worker.log").open("w") as log:

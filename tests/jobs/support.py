@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import threading
 import time
@@ -16,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import ENGLISH_SEEDS, seed_text
-from service.api import create_app
+from service.api.app import create_app
 from service.config import Settings
 from service.pipeline import Pipeline
 
@@ -163,8 +162,8 @@ def make_client(settings: Settings, pipeline: Pipeline, tmp_path: Path) -> Itera
     with ExitStack() as stack:
         def make(**overrides: Any) -> TestClient:
             app_settings = fast_settings(settings, tmp_path / "data", **overrides)
-            app_pipeline = copy.copy(pipeline)  # the loaded models, with this app's settings
-            app_pipeline.settings = app_settings
+            # the session's loaded models, with this app's settings
+            app_pipeline = Pipeline(app_settings, pipeline.registry, pipeline.pool, pipeline.prompts)
             return stack.enter_context(TestClient(create_app(app_settings, app_pipeline)))
 
         yield make

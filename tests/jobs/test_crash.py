@@ -15,7 +15,8 @@ from typing import Iterator
 import httpx
 
 from jobs.support import article_items, jsonl, wait_until
-from service.config import PROJECT_ROOT, Settings
+from service.config import Settings
+from testkit import PROJECT_ROOT
 
 WIREBRIEF = [sys.executable, "-m", "service.cli"]
 ITEMS = 300

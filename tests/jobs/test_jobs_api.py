@@ -188,6 +188,26 @@ def test_a_failed_item_records_its_error_and_the_job_goes_on(make_client) -> Non
     assert lines[1]["error"]["code"] == "empty_text"
 
 
+def test_an_unexpected_crash_reaches_the_client_sanitized_as_on_the_http_path(make_client) -> None:
+    """A bug's details (here a secret in the exception text) go to the log, never into a stored result line."""
+    client = make_client(job_item_max_attempts=2)
+    pipeline = client.app.state.pipeline
+    real_process = pipeline.process
+
+    def crash_on_boom(request):  # noqa: ANN001, ANN202 - the pipeline's own signature
+        if request.text.startswith("Boom"):
+            raise RuntimeError("db password is hunter2")
+        return real_process(request)
+
+    pipeline.process = crash_on_boom
+    items = [{"custom_id": "boom", "text": "Boom goes the item.", "summary": EXTRACTIVE}, english_items(1)[0]]
+    done = wait_final(client, client.post("/v1/jobs", json={"items": items}).json()["id"])
+    assert done["counts"] == {"total": 2, "completed": 1, "failed": 1, "cancelled": 0, "pending": 0}
+    error = next(line for line in result_lines(client, done["id"]) if line["type"] == "error")
+    assert error["attempts"] == 2, "a crash is retried like any server-side error"
+    assert error["error"] == {"code": "internal_error", "message": "internal error; it has been logged"}
+
+
 def test_transient_errors_retry_up_to_the_bound_then_the_job_fails(make_client) -> None:
     """German needs opus-mt-de-en, which is not on disk: 503 model_unavailable is worth retrying, thrice."""
     client = make_client(job_item_max_attempts=3)

@@ -11,9 +11,9 @@ from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
 from jobs.support import Receiver, english_items, fast_settings, wait_final, wait_until
-from service.api import create_app
+from service.api.app import create_app
 from service.db import Database
-from service.webhooks import WebhookService
+from service.webhooks.service import WebhookService
 
 
 def register(client: TestClient, url: str, **body: Any) -> dict[str, Any]:

@@ -1,51 +1,14 @@
-"""Helpers shared by the job and webhook stores: ids, epoch time, jitter, and the portable lease claim.
-
-Times are stored as epoch seconds (a double) so SQLite and PostgreSQL compare them the same way
-and no time zone is ever lost on the way through a driver.
-"""
+"""The portable lease claim shared by the job, delivery and reconciler stores: compare-and-set on a ready row."""
 
 from __future__ import annotations
 
-import random
-import secrets
-import time
-from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Integer, select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
-
-#: An autoincrementing 64-bit key on PostgreSQL that is still SQLite's rowid alias.
-BIG_KEY = BigInteger().with_variant(Integer(), "sqlite")
 
 #: How many ready rows one claim looks at; losers of a race move on to the next one.
 CLAIM_CANDIDATES = 16
-
-
-def now() -> float:
-    return time.time()
-
-
-def iso(ts: float | None) -> str | None:
-    """Epoch seconds as RFC 3339 UTC with milliseconds, the form every API time takes."""
-    if ts is None:
-        return None
-    return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def new_id(prefix: str) -> str:
-    """`prefix_` + 12 hex digits of milliseconds + 12 random: unique, and sorts by creation time."""
-    return f"{prefix}_{int(time.time() * 1000):012x}{secrets.token_hex(6)}"
-
-
-def new_token() -> str:
-    """A claim token: proves which claim may record an outcome (fencing after a lapsed lease)."""
-    return secrets.token_hex(12)
-
-
-def jittered(delay: float, jitter: float, rng: random.Random | None = None) -> float:
-    """`delay` scaled by a random factor in [1 - jitter, 1 + jitter], so retries do not stampede."""
-    return max(0.0, delay * (1 + (rng or random).uniform(-jitter, jitter)))
 
 
 def claim_one(session: Session, table: Any, ready: ColumnElement[bool], values: dict[str, Any]) -> Any | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -151,10 +151,3 @@ class ErrorBody(BaseModel):
 
 class ErrorOut(BaseModel):
     error: ErrorBody
-
-
-#: Error answers of every route that runs the pipeline, as README lists them: bad bytes or JSON 400, too large
-#: 413, wrong content type 415, invalid fields 422, model queue full 429 (with Retry-After), model missing 503,
-#: model too slow 504.
-PIPELINE_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorOut} for status in (400, 413, 415, 422, 429, 503, 504)}

@@ -13,8 +13,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ..config import PROJECT_ROOT
-from . import modelgen
+from . import PROJECT_ROOT, modelgen
 
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 

@@ -13,7 +13,7 @@ from typing import Iterator
 
 import httpx
 
-from ..config import Settings
+from service.config import Settings
 
 
 def settings_env(settings: Settings) -> dict[str, str]:

@@ -1,0 +1,66 @@
+"""The FastAPI application: thin routers over `Pipeline`, errors rendered in one place."""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import AsyncIterator
+
+from fastapi import FastAPI
+
+from .. import __version__
+from ..config import Settings, get_settings
+from ..db import Database
+from ..jobs.service import JobService
+from ..observability.middleware import RequestMiddleware
+from ..pipeline import Pipeline
+from ..webhooks.service import WebhookService
+from . import access, articles, errors, hooks, jobs, meta, metrics, openapi, steps, usage, webhooks
+from .admission import AdmissionMiddleware
+from .timeout import RequestTimeoutMiddleware
+
+DESCRIPTION = """Clean raw news articles, detect their language, translate them to English (MarianMT)
+and summarize them in one uniform English shape. Errors are always `{"error": {"code", "message"}}`."""
+
+
+def create_app(settings: Settings | None = None, pipeline: Pipeline | None = None) -> FastAPI:
+    """Build the app. The pipeline (registry, prompts) loads at start-up; models load on first use."""
+    settings = settings or get_settings()
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
+        app.state.server_settings = settings.server
+        app.state.pipeline = pipeline or Pipeline.from_settings(settings)
+        app.state.db = Database.from_settings(settings.storage)
+        if settings.migrate_on_start:
+            app.state.db.upgrade()
+        # The dispatch seam: embedded, this process runs items and deliveries on its own threads;
+        # distributed, it only enqueues them for `wirebrief worker` processes.
+        broker = None
+        if settings.distributed:  # Celery is imported only by processes that use it
+            from ..distributed.broker import Broker
+
+            broker = Broker.from_settings(app.state.db, settings.broker, settings.jobs)
+        async with AsyncExitStack() as stack:
+            # background services: started in order, stopped in reverse
+            app.state.webhooks = stack.enter_context(
+                WebhookService(app.state.db, settings.webhooks, notify=broker.delivery if broker else None,
+                               page_max=settings.job_page_max).running())
+            app.state.jobs = stack.enter_context(
+                JobService(app.state.db, app.state.pipeline, settings.jobs, app.state.webhooks,
+                           public_base_url=settings.webhook_public_base_url, dispatcher=broker).running())
+            yield
+        app.state.db.dispose()
+        if pipeline is None:  # we own the models: stop their batcher threads
+            app.state.pipeline.pool.close()
+
+    app = FastAPI(title="wirebrief", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    errors.install(app)
+    app.add_middleware(AdmissionMiddleware, limit=settings.max_inflight_requests)  # after the key check
+    app.add_middleware(access.AccessMiddleware, settings=settings.access)  # keys, rate limits, usage
+    for module in (articles, steps, meta, jobs, webhooks, hooks, usage, metrics):
+        app.include_router(module.router)
+    # added last, so outermost: request id, access log and metrics around the request timeout
+    app.add_middleware(RequestTimeoutMiddleware, timeout_s=settings.request_timeout_s)
+    app.add_middleware(RequestMiddleware)
+    openapi.install(app, settings.access)
+    return app

@@ -1,0 +1,126 @@
+"""The pool that loads each model once per process, picks its engine, and puts a batcher in front of it."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from ..config import ModelSettings
+from ..errors import ModelUnavailable
+from ..modelstore import fetch_hint, locate, locate_ct2
+from ..observability.metrics import observe_model_load
+from ..registry import ModelSpec, Registry
+from .base import GenerationOptions, Seq2SeqBackend
+from .batcher import Batcher, BatchLimits
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    key: str
+    task: str
+    model_id: str
+    state: Literal["loaded", "present", "missing"]
+    path: str | None
+    languages: tuple[str, ...]
+    engine: str | None  # of the loaded model
+
+
+def import_engines() -> None:
+    """Import the engines' libraries and model classes now (seconds of imports, once per process).
+
+    A queue worker does this before its first item: a time limit that struck half-way through an
+    import would leave the module broken for every later item of that process.
+    """
+    from transformers.models.bart import modeling_bart  # noqa: F401 - the registry's two architectures
+    from transformers.models.marian import modeling_marian  # noqa: F401
+
+    from . import ct2, transformers  # noqa: F401
+
+
+def load_backend(spec: ModelSpec, path: Path, settings: ModelSettings) -> Seq2SeqBackend:
+    """The engine the settings ask for: CTranslate2 when converted (or forced), else transformers."""
+    quantization = settings.quantization()
+    converted = locate_ct2(spec, settings.models_dir, quantization)
+    if settings.engine == "ctranslate2" and converted is None:
+        raise ModelUnavailable(f"WIREBRIEF_ENGINE=ctranslate2 but {spec.key} has no {quantization} conversion: "
+                               f"run `wirebrief models convert --model {spec.key}`")
+    if converted is not None and settings.engine != "transformers":
+        from .ct2 import CTranslate2Seq2Seq
+
+        return CTranslate2Seq2Seq(spec, path, converted, device=settings.device, compute_type=quantization,
+                                  inter_threads=settings.ct2_inter_threads, intra_threads=settings.ct2_threads())
+    from .transformers import TransformersSeq2Seq
+
+    if settings.torch_threads:
+        import torch
+
+        torch.set_num_threads(settings.torch_threads)
+    return TransformersSeq2Seq(spec, path, device=settings.device)
+
+
+class ModelPool:
+    """Loads models lazily, once per process, and shares them across requests and threads.
+
+    Every model is served through a `Batcher`, so concurrent requests share generate calls.
+    """
+
+    def __init__(self, registry: Registry, settings: ModelSettings) -> None:
+        self.registry = registry
+        self.settings = settings
+        self.models_dir = settings.models_dir
+        self.limits = BatchLimits(max_batch_tokens=settings.batch_max_tokens, max_batch_items=settings.batch_max_items,
+                                  max_wait_s=settings.batch_wait_ms / 1000, max_queue=settings.batch_max_queue,
+                                  timeout_s=settings.generation_timeout_s)
+        self._loaded: dict[str, Batcher] = {}
+        self._locks: dict[str, threading.Lock] = {key: threading.Lock() for key in registry.models}
+        self.load_seconds: dict[str, float] = {}
+
+    def get(self, spec: ModelSpec) -> Batcher:
+        backend = self._loaded.get(spec.key)
+        if backend is not None:
+            return backend
+        with self._locks[spec.key]:  # a second request for the same model waits for the first load
+            backend = self._loaded.get(spec.key)
+            if backend is None:
+                backend = Batcher(self._load(spec), self.limits)
+                self._loaded[spec.key] = backend
+        return backend
+
+    def _load(self, spec: ModelSpec) -> Seq2SeqBackend:
+        where = locate(spec, self.models_dir)
+        if where.path is None:
+            raise ModelUnavailable(f"model {spec.key} ({spec.model_id}) is not on this machine: "
+                                   f"{fetch_hint(spec, self.models_dir)}")
+        started = time.perf_counter()
+        try:
+            backend = load_backend(spec, where.path, self.settings)
+        except ModelUnavailable:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a broken checkpoint must not look like a bug of ours
+            log.exception("loading %s from %s failed", spec.key, where.path)
+            raise ModelUnavailable(f"model {spec.key} at {where.path} failed to load "
+                                   f"({type(exc).__name__}: {exc}); {fetch_hint(spec, self.models_dir)}") from exc
+        self.load_seconds[spec.key] = time.perf_counter() - started
+        observe_model_load(spec.key, backend.engine, self.load_seconds[spec.key])
+        log.info("loaded %s (%s) from %s in %.1fs", spec.key, backend.engine, where.path, self.load_seconds[spec.key])
+        return backend
+
+    def status(self) -> list[ModelStatus]:
+        out = []
+        for spec in self.registry.models.values():
+            where = locate(spec, self.models_dir)
+            backend = self._loaded.get(spec.key)
+            state = "loaded" if backend else ("present" if where.present else "missing")
+            out.append(ModelStatus(spec.key, spec.task, spec.model_id, state, str(where.path) if where.path else None,
+                                   spec.languages, backend.engine if backend else None))
+        return out
+
+    def close(self) -> None:
+        for backend in self._loaded.values():
+            backend.close()

@@ -1,0 +1,1 @@
+"""Neutral helpers with no domain knowledge: clock, ids, database claims, polling threads."""

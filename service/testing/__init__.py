@@ -1,1 +1,0 @@
-"""Test and benchmark helpers (synthetic model builders); not used by the service at run time."""
