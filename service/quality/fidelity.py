@@ -12,7 +12,7 @@ from difflib import SequenceMatcher
 from typing import Collection, Sequence
 
 from ..text import split_paragraphs, split_sentences
-from .extract import Mention, mentions, name_mentions, numeric_mentions, skeleton, tokens
+from .extract import Mention, name_mentions, numeric_mentions, skeleton, tokens
 from .lexicon import rules
 
 __all__ = ["KINDS", "Flag", "check_pair", "check_summary", "check_translation", "needs_review", "same_name"]

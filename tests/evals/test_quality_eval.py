@@ -13,6 +13,7 @@ from evals.quality.__main__ import main
 from evals.quality.data import cnndm_articles, flores_file
 from evals.quality.translation import score_language
 from service.pipeline import Pipeline
+from service.translate import Translation
 
 NORWEGIAN = [
     "Ordfører i byen, Vitalij Klitschko, sier at hendelsen skal ha skjedd i Kurenivka-distriktet.",
@@ -86,7 +87,7 @@ class _Lossy:
     def __getattr__(self, name: str) -> object:
         return getattr(self._inner, name)
 
-    def translate(self, text: str, lang: str):  # noqa: ANN201 - the pipeline's Translation
+    def translate(self, text: str, lang: str) -> Translation:
         result = self._inner.translate(text, lang)
         words = result.text.split()
         return dataclasses.replace(result, text=" ".join(words[: len(words) // 2]))
