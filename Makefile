@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install servers run test models bench bench-quick bench-workers bench-load clean
+.PHONY: install servers run test models bench bench-quick bench-workers bench-load eval-quality clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "wirebrief needs Python 3.11"'
@@ -52,3 +52,10 @@ bench-workers: install servers
 ## Many clients past capacity against a live server (docs/RELIABILITY.md)
 bench-load: install
 	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.load
+
+## Translation (FLORES-200 devtest) and summary (CNN/DailyMail test) quality with the real weights, from local
+## files only (docs/QUALITY.md): make eval-quality FLORES=DIR CNNDM=FILE [EVAL_QUALITY_ARGS="--limit 200"]
+eval-quality: install
+	@test -n "$(FLORES)$(CNNDM)" || { echo "give FLORES=DIR (FLORES-200) and/or CNNDM=FILE (CNN/DM test csv/jsonl)"; exit 2; }
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/python -m evals.quality $(if $(FLORES),--flores $(FLORES)) \
+	  $(if $(CNNDM),--cnndm $(CNNDM)) --out docs/QUALITY-RESULTS.md --json docs/quality-results.json $(EVAL_QUALITY_ARGS)

@@ -1,5 +1,6 @@
 """Summaries: one shape whatever the method; whole, distinct sentences within the style's bounds."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from testkit import PROJECT_ROOT
 from service.errors import UnknownStyle
 from service.summarize import Prompts, summarize_abstractive, summarize_extractive
 from service.summarize.extractive import select, textrank
-from service.summarize.shape import fit, headline, whole_sentences
+from service.summarize.shape import fit, headline, key_points, overlap, whole_sentences
 from service.text import clean, segment
 
 PROMPTS = Prompts.load(PROJECT_ROOT / "prompts")
@@ -60,9 +61,59 @@ def test_fit_warns_when_bounds_cannot_be_met() -> None:
     assert kept == [long_one] and warnings[0].startswith("summary_long")
 
 
-def test_headline_shortens_at_word_boundary() -> None:
-    assert headline("Russia fires missiles at Kyiv.", 10) == "Russia fires missiles at Kyiv"
-    assert headline("one two three four five, six seven", 5) == "one two three four five…"
+def test_headline_is_the_title_when_there_is_one() -> None:
+    assert headline("Russia fires missiles at Kyiv.", 10, title="  Missiles hit Kyiv  during UN visit. ") == \
+        "Missiles hit Kyiv during UN visit"
+
+
+@pytest.mark.parametrize(("lead", "expected"), [
+    ("Russia fires missiles at Kyiv.", "Russia fires missiles at Kyiv"),
+    ("At least 10 people have been injured after Russia fired missiles into Kyiv on Thursday, during a visit by "
+     "UN Secretary General Antonio Guterres.", "At least 10 people have been injured after Russia fired missiles into Kyiv"),
+    ("Klitschko claims that one person died and six were injured, according to the Interfax Ukraine news agency.",
+     "One person died and six were injured"),
+    ("On Monday, Ukraine's deputy prime minister announced 10 humanitarian corridors.",
+     "Ukraine's deputy prime minister announced 10 humanitarian corridors"),
+    ("Russia denies targeting civilians – a war crime under international law – despite daily strikes.",
+     "Russia denies targeting civilians despite daily strikes"),
+    ("Prices rose 4 percent (the most since 1991), the statistics office said.", "Prices rose 4 percent"),
+    ("President Vladimir Putin calls Russian actions a \"special military operation\" to disarm Ukraine that "
+     "became necessary as the United States was using the country to threaten Russia.",
+     "President Vladimir Putin calls Russian actions a \"special military operation\""),
+])
+def test_headline_compresses_the_lead_by_rules(lead: str, expected: str) -> None:
+    assert headline(lead, 14) == expected
+
+
+def test_headline_never_cuts_mid_phrase() -> None:
+    """Only whole clauses and phrases are dropped; no ellipsis, and the words kept are the lead's, in order."""
+    lead = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen."
+    assert headline(lead, 5) == lead.rstrip(".").capitalize(), "no phrase boundary: the main clause stays whole"
+    for sentence in whole_sentences(" ".join(clean(seed_text(p)).text for p in ENGLISH_SEEDS)):
+        short = headline(sentence, 14)
+        assert short and ("…" not in short or "…" in sentence) and short[:1] == short[:1].upper()
+        words = iter(_bare(sentence))
+        assert all(word in words for word in _bare(short)), f"{short!r} is not drawn from {sentence!r} in order"
+
+
+def _bare(text: str) -> list[str]:
+    return [w for w in (re.sub(r"[^\w'’-]", "", word).lower() for word in text.split()) if w]
+
+
+def test_key_points_are_salient_sentences_the_summary_does_not_carry() -> None:
+    article = ["Russia fired missiles at Kyiv on Thursday during a UN visit.",
+               "The missiles hit a residential building in the Shevchenko district.",
+               "Ten people were injured in the Shevchenko district building.",
+               "A short caption.",
+               "Guterres said he was shocked by the attack on Kyiv.",
+               "The missiles struck a residential building in the Shevchenko district of Kyiv."]
+    summary = ["Russia fired missiles at Kyiv on Thursday during a UN visit."]
+    points = key_points(article, summary, 3)
+    assert summary[0] not in points and "A short caption." not in points
+    assert points == sorted(points, key=article.index), "article order"
+    assert len(points) == 3
+    assert not any(max(overlap(a, b), overlap(b, a)) >= 0.6 for a in points for b in points if a != b)
+    assert key_points(article, article, 3) == [], "a summary that carries everything leaves no point"
 
 
 def test_textrank_prefers_the_central_sentence() -> None:
@@ -88,8 +139,14 @@ def test_extractive_on_english_seeds(path: Path, style_name: str) -> None:
     assert summary.word_count == len(summary.summary.split())
     assert summary.word_count <= style.max_words
     assert (summary.method, summary.style, summary.model) == ("extractive", style_name, None)
-    assert list(summary.key_points) == picked[: style.key_points]
-    assert summary.headline and len(summary.headline.split()) <= style.headline_max_words + 1
+    assert summary.headline and not summary.headline.endswith("…")
+    if style_name == "bullets":
+        assert list(summary.key_points) == picked[: style.key_points]
+    else:
+        assert len(summary.key_points) <= style.key_points
+        assert all(p in own_sentences and p not in picked for p in summary.key_points), "points the summary lacks"
+        positions = [own_sentences.index(p) for p in summary.key_points]
+        assert positions == sorted(positions)
 
 
 def test_extractive_is_deterministic() -> None:
@@ -114,3 +171,6 @@ def test_abstractive_map_reduce_on_tiny_bart(pipeline) -> None:
     assert summary.summary and summary.word_count == len(summary.summary.split())
     assert " ".join(whole_sentences(summary.summary)) == summary.summary, "only whole, distinct sentences"
     assert summary.method == "abstractive" and summary.model == backend.spec.model_id
+    own = [s.text for s in segment(article, "en")]
+    assert all(p in own and overlap(p, summary.summary) < 0.6 for p in summary.key_points)
+    assert summary.key_points, "a long article has points its summary does not carry"

@@ -18,12 +18,12 @@ _MIN_SENTENCE_WORDS = 4
 
 def summarize_extractive(text: str, style: Style, *, title: str | None = None) -> Summary:
     """The article's own most central sentences, in article order."""
-    candidates = [s.text for s in segment(text, "en")
-                  if is_complete(s.text) and len(s.text.split()) >= _MIN_SENTENCE_WORDS]
+    article = [s.text for s in segment(text, "en")]
+    candidates = [s for s in article if is_complete(s) and len(s.split()) >= _MIN_SENTENCE_WORDS]
     if not candidates:  # a heading-only or one-line article: use what there is
-        candidates = [s.text for s in segment(text, "en")]
+        candidates = article
     picked = [candidates[i] for i in extractive.select(candidates, style.min_words, style.max_words)]
-    return shape(picked, style, "extractive", title=title)
+    return shape(picked, style, "extractive", article=article, title=title)
 
 
 def summarize_abstractive(text: str, backend: Seq2SeqBackend, style: Style, prompts: Prompts, *,
@@ -41,5 +41,6 @@ def summarize_abstractive(text: str, backend: Seq2SeqBackend, style: Style, prom
         fallback = summarize_extractive(text, style, title=title)
         warning = "abstractive_fallback: the model produced no complete sentence; extractive summary returned"
         return dataclasses.replace(fallback, warnings=(warning, *fallback.warnings))
-    summary = shape(sentences, style, "abstractive", model=backend.spec.model_id, title=title)
+    article = [s.text for s in segment(text, "en")]
+    summary = shape(sentences, style, "abstractive", article=article, model=backend.spec.model_id, title=title)
     return dataclasses.replace(summary, chunks=draft.chunks, rounds=draft.rounds)

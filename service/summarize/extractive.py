@@ -20,7 +20,8 @@ _ITERATIONS = 100
 _TOLERANCE = 1e-9
 
 
-def _terms(sentence: str) -> set[str]:
+def content_terms(sentence: str) -> set[str]:
+    """Lower-cased words of 3+ letters that are not function words: what a sentence is about."""
     return {w for w in (m.group(0).lower() for m in _WORD.finditer(sentence)) if w not in _STOPWORDS}
 
 
@@ -32,7 +33,7 @@ def textrank(sentences: Sequence[str]) -> list[float]:
     n = len(sentences)
     if n == 0:
         return []
-    terms = [_terms(s) for s in sentences]
+    terms = [content_terms(s) for s in sentences]
     weights = np.zeros((n, n))
     for i in range(n):
         if len(terms[i]) < 2:
