@@ -46,7 +46,7 @@ TREEBANKS: dict[str, tuple[str, ...]] = {
 #: pySBD has no Norwegian, Swedish, Icelandic or Ukrainian rules: it gets its closest language.
 PYSBD_LANG = {"no": "da", "sv": "da", "is": "da", "uk": "ru"}
 ORIGINAL_COMMIT = "6d8d1de"
-DEFAULT_LIMIT = 1000
+DEFAULT_LIMIT = 2500
 RUN_LENGTH = 10  # sentences per pseudo-paragraph in a treebank without paragraph markers
 _GOLDEN = re.compile(r"GOLDEN_([A-Z]{2})_RULES_TEST_CASES")
 _FURTHER = re.compile(r"([A-Z]{2})_MORE_TEST_CASES|TESTS_WO_CLEAN")
