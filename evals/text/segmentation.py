@@ -22,15 +22,22 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from service.text import segment
 
 __all__ = [
-    "Case", "Counts", "golden_cases", "load_original", "peers", "section", "treebank_paragraphs",
-    "score_boundaries", "score_cases",
+    "Case",
+    "Counts",
+    "golden_cases",
+    "load_original",
+    "peers",
+    "score_boundaries",
+    "score_cases",
+    "section",
+    "treebank_paragraphs",
 ]
 
 #: Source languages the service routes to a translation model, plus English for summaries.
@@ -131,7 +138,7 @@ def _conllu_paragraphs(path: Path) -> Iterator[list[str]]:
         if line.startswith(("# newpar", "# newdoc")) and current:
             yield current
             current = []
-        elif line.startswith("# text =") or line.startswith("# text="):
+        elif line.startswith(("# text =", "# text=")):
             current.append(" ".join(line.split("=", 1)[1].split()))
             if not marked and len(current) == RUN_LENGTH:
                 yield current
@@ -208,7 +215,7 @@ def peers() -> dict[str, Segmenter | None]:
     """pySBD and blingfire where installed (the `eval` extra), else None."""
     found: dict[str, Segmenter | None] = {"pysbd": None, "blingfire": None}
     try:
-        import pysbd
+        import pysbd  # type: ignore[import-untyped]
     except ImportError:
         pass
     else:
@@ -222,7 +229,7 @@ def peers() -> dict[str, Segmenter | None]:
 
         found["pysbd"] = with_pysbd
     try:
-        import blingfire
+        import blingfire  # type: ignore[import-untyped]
     except ImportError:
         pass
     else:
@@ -239,11 +246,11 @@ def section(data: Path, limit: int = DEFAULT_LIMIT) -> str:
     parts = [
         "## Sentence segmentation",
         "",
-        "Ours is `service.text.segment(text, lang)`; *original* is the same module at commit "
+        ("Ours is `service.text.segment(text, lang)`; *original* is the same module at commit "
         f"`{ORIGINAL_COMMIT}` (before per-language rules), read from git at run time; pySBD (`clean=False`) "
         "and blingfire are the peers, from the `eval` extra. pySBD has no Norwegian, Swedish, Icelandic or "
         "Ukrainian rules, so it runs as Danish for the first three and Russian for Ukrainian; blingfire has "
-        "no language setting.",
+        "no language setting."),
     ]
     if missing:
         parts += ["", f"Not run here (not installed or not in a git checkout): {', '.join(missing)}."]
@@ -292,8 +299,8 @@ def _case_tables(cases: list[Case], segmenters: dict[str, Segmenter | None], nam
 
 def _treebank_table(root: Path, limit: int, segmenters: dict[str, Segmenter | None], names: list[str]) -> list[str]:
     lines = ["", "### Universal Dependencies treebanks: sentence boundaries inside paragraphs", "",
-             f"Precision / recall / **F1** (%), the first {limit} sentences (whole paragraphs) of each "
-             "treebank's dev split, then train.", "",
+             (f"Precision / recall / **F1** (%), the first {limit} sentences (whole paragraphs) of each "
+             "treebank's dev split, then train."), "",
              "| language | treebank | sentences | paragraphs | boundaries | " + " | ".join(names) + " |",
              "|---|---|---:|---:|---:|" + "---|" * len(names)]
     totals = {name: Counts() for name in names}

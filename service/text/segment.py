@@ -149,7 +149,7 @@ def _ends_sentence(words: list[str], i: int, rules: _Abbreviations) -> bool:
         return _spaced_dots(words, i, rules)
     if word.rstrip("\"'”’“‘»›,;:").endswith(_OMISSIONS):
         return False  # "stairways [...]" (Smith 55)
-    core = _LEAD.sub("", word, count=1) if _LEAD.match(word) else word
+    core = _after(_LEAD, word)
     bare = core.rstrip(_CLOSERS)
     if not bare or bare[-1] not in _TERMINALS or not _starts_sentence(words, i + 1):
         return False
@@ -215,9 +215,15 @@ def _listed_in(words: list[str], i: int, rules: _Abbreviations) -> set[str]:
 
 def _key(word: str) -> str:
     """A word as the tables list it: no quotes or brackets around it, no elided article ("l'Avv.")."""
-    core = _LEAD.sub("", word, count=1) if _LEAD.match(word) else word
-    key = _ELISION.sub("", core, count=1).rstrip(_CLOSERS)
+    core = _after(_LEAD, word)
+    key = _after(_ELISION, core).rstrip(_CLOSERS)
     return key[:-1] if key.endswith("..") and not key.endswith("...") else key  # "UU.." is "UU."
+
+
+def _after(leading: re.Pattern[str], word: str) -> str:
+    """`word` without what `leading` matches at its start."""
+    match = leading.match(word)
+    return word[match.end():] if match else word
 
 
 def _lowered(key: str) -> str:
@@ -237,9 +243,9 @@ def _starts_sentence(words: list[str], j: int) -> bool:
     before anything but a lowercase word: “– Jeg så ...”, not “– spurte hun”."""
     word = words[j]
     if word in _DASHES:
-        after = _LEAD_OR_DASH.sub("", words[j + 1], count=1) if j + 1 < len(words) else ""
+        after = _after(_LEAD_OR_DASH, words[j + 1]) if j + 1 < len(words) else ""
         return not after[:1].islower()
-    bare = _LEAD_OR_DASH.sub("", word, count=1) if _LEAD_OR_DASH.match(word) else word
+    bare = _after(_LEAD_OR_DASH, word)
     if _ELLIPSIS_OPENING.match(bare):
         return True
     if not bare:

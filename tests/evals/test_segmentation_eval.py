@@ -7,8 +7,16 @@ from pathlib import Path
 import pytest
 
 from evals.text import segmentation
-from evals.text.segmentation import Case, Counts, golden_cases, ours, score_boundaries, score_cases, section
-from evals.text.segmentation import treebank_paragraphs
+from evals.text.segmentation import (
+    Case,
+    Counts,
+    golden_cases,
+    ours,
+    score_boundaries,
+    score_cases,
+    section,
+    treebank_paragraphs,
+)
 
 DATA = Path(__file__).parent / "fixtures" / "segmentation"
 UD = DATA / "ud"
