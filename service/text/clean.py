@@ -33,6 +33,7 @@ _SPACES = re.compile(r"[^\S\n]+")
 _WORD = re.compile(r"\S+")
 _ENDS_IN_PERIOD = re.compile(r"\.[\"'”’»)\]]*$")
 _ENDS_SENTENCE = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
+_DIGIT = re.compile(r"\d")
 _EDGE_PUNCTUATION = "\"'“”‘’«»„‚‹›()[]{}¿¡.,;:!?…*「」。、"
 
 # Only known HTML element names count as markup, so "x<y and z>w" in prose is not one. Elements whose content
@@ -167,8 +168,8 @@ def _shape(rules: _Furniture, text: str) -> str:
     if not title_case and (ends_sentence or (length >= rules.prose_min_words
                                              and stop_share >= rules.prose_min_stop_share)):
         return "prose"
-    if not ends_sentence and (length <= rules.max_short_words or title_case):
-        return "furniture"
+    if not ends_sentence and not _DIGIT.search(text) and (length <= rules.max_short_words or title_case):
+        return "furniture"  # a line with a figure is data (a price, a date, a score, a table cell), not a menu
     return "other"
 
 
