@@ -2,7 +2,9 @@
 
 The rules are data (boilerplate.toml). They run on whole paragraphs, repeatedly until
 nothing changes, so clean() is idempotent; every cut is reported with the input line it
-came from, so an editor can check that no real sentence was lost.
+came from, so an editor can check that no real sentence was lost. What the rules leave is
+then read by shape (`_drop_furniture`): in runs of short, sentence-less paragraphs (menus,
+link lists, footers of a page dumped as text) the furniture goes; prose never does.
 
 Articles pasted as HTML are turned into text first (`_markup_to_text`): markup is not content,
 so it goes unreported, but line numbers still count lines of the input.
@@ -30,6 +32,9 @@ _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")  # soft hyphen, zer
 _SPACES = re.compile(r"[^\S\n]+")
 _WORD = re.compile(r"\S+")
 _ENDS_IN_PERIOD = re.compile(r"\.[\"'”’»)\]]*$")
+_ENDS_SENTENCE = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
+_DIGIT = re.compile(r"\d")
+_EDGE_PUNCTUATION = "\"'“”‘’«»„‚‹›()[]{}¿¡.,;:!?…*「」。、"
 
 # Only known HTML element names count as markup, so "x<y and z>w" in prose is not one. Elements whose content
 # is no article text go whole (a nested or unclosed one loses its tags). Every `.*?` stops at the next opening of
@@ -73,6 +78,22 @@ class _Rules:
     max_title_chars: int
     duplicate_rule: str
     duplicate_min_words: int
+    furniture: _Furniture
+
+
+@dataclass(frozen=True)
+class _Furniture:
+    """Thresholds of the shape reading; see [furniture] in boilerplate.toml."""
+
+    rule: str
+    max_short_words: int
+    title_case_share: float
+    title_case_min_words: int
+    prose_min_words: int
+    prose_min_stop_share: float
+    min_furniture: int
+    min_furniture_share: float
+    stop_words: frozenset[str]
 
 
 #: the working state of one paragraph: its text and, per character, its offset in the input
@@ -91,7 +112,7 @@ def clean(raw: str) -> CleanResult:
     def report(rule: str, text: str, offset: int) -> None:
         found.append((offset, Removal(rule, text, input_line[bisect.bisect_right(starts, offset) - 1] + 1)))
 
-    kept: list[str] = []
+    kept: list[tuple[str, int]] = []  # paragraph, offset of its first character
     follow = 0  # related-link headlines still to drop after a bare "Read more:"
     for group in paragraph_lines(lines):
         text = " ".join(lines[i] for i in group)
@@ -105,9 +126,51 @@ def clean(raw: str) -> CleanResult:
             follow -= 1
         elif text:
             follow = 0
-            kept.append(text)
+            kept.append((text, origin[0]))
+    kept = _drop_furniture(rules.furniture, kept, report)
     found.sort(key=lambda item: item[0])
-    return CleanResult("\n\n".join(kept), tuple(removal for _, removal in found))
+    return CleanResult("\n\n".join(text for text, _ in kept), tuple(removal for _, removal in found))
+
+
+def _drop_furniture(rules: _Furniture, paragraphs: list[tuple[str, int]],
+                    report: _Report) -> list[tuple[str, int]]:
+    """In each run of non-prose paragraphs that is mostly furniture, drop the furniture.
+
+    Prose and "other" paragraphs always stay, so runs never merge and a run already cleaned holds no
+    furniture: a second pass finds nothing new.
+    """
+    shapes = [_shape(rules, text) for text, _ in paragraphs]
+    kept: list[tuple[str, int]] = []
+    for is_prose, run in itertools.groupby(zip(paragraphs, shapes), key=lambda item: item[1] == "prose"):
+        members = list(run)
+        furniture = sum(shape == "furniture" for _, shape in members)
+        drop = (not is_prose and furniture >= rules.min_furniture
+                and furniture >= rules.min_furniture_share * len(members))
+        for (text, offset), shape in members:
+            if drop and shape == "furniture":
+                report(rules.rule, text, offset)
+            else:
+                kept.append((text, offset))
+    return kept
+
+
+def _shape(rules: _Furniture, text: str) -> str:
+    """"prose", "furniture" or "other" for one paragraph, from its length, end, case and stop words."""
+    words = [word.strip(_EDGE_PUNCTUATION) for word in text.split()]
+    words = [word for word in words if word]
+    length = max(len(words), len(text) // 10)  # scripts written without spaces count by characters
+    lettered = [word for word in words if word[0].isalpha()]
+    capitals = sum(word[0].isupper() for word in lettered)
+    title_case = (len(lettered) >= rules.title_case_min_words
+                  and capitals >= rules.title_case_share * len(lettered))
+    ends_sentence = bool(_ENDS_SENTENCE.search(text))
+    stop_share = sum(word.lower() in rules.stop_words for word in words) / max(1, len(words))
+    if not title_case and (ends_sentence or (length >= rules.prose_min_words
+                                             and stop_share >= rules.prose_min_stop_share)):
+        return "prose"
+    if not ends_sentence and not _DIGIT.search(text) and (length <= rules.max_short_words or title_case):
+        return "furniture"  # a line with a figure is data (a price, a date, a score, a table cell), not a menu
+    return "other"
 
 
 def _normalise(raw: str) -> str:
@@ -219,7 +282,7 @@ def _rules() -> _Rules:
             raise ValueError(f"boilerplate rule {rule['name']!r}: unknown kind {rule['kind']!r}")
         flags = re.IGNORECASE if rule.get("ignore_case", False) else 0
         compiled[rule["kind"]].append((rule["name"], re.compile(rule["pattern"], flags)))
-    more, duplicate = data["read_more"], data["duplicate_sentence"]
+    more, duplicate, shape = data["read_more"], data["duplicate_sentence"], data["furniture"]
     labels = "|".join(re.escape(label) for label in more["labels"])
     with_title = (more["rule"], re.compile(rf"(?:{labels})\s?:\s?\S.*", re.IGNORECASE))
     return _Rules(
@@ -232,4 +295,15 @@ def _rules() -> _Rules:
         max_title_chars=more["max_title_chars"],
         duplicate_rule=duplicate["rule"],
         duplicate_min_words=duplicate["min_words"],
+        furniture=_Furniture(
+            rule=shape["rule"],
+            max_short_words=shape["max_short_words"],
+            title_case_share=shape["title_case_share"],
+            title_case_min_words=shape["title_case_min_words"],
+            prose_min_words=shape["prose_min_words"],
+            prose_min_stop_share=shape["prose_min_stop_share"],
+            min_furniture=shape["min_furniture"],
+            min_furniture_share=shape["min_furniture_share"],
+            stop_words=frozenset(word for words in shape["stop_words"].values() for word in words),
+        ),
     )
