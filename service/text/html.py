@@ -38,6 +38,7 @@ import bisect
 import re
 import tomllib
 from collections.abc import Callable, Iterator
+from configparser import ConfigParser
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -47,6 +48,7 @@ from urllib.parse import urljoin
 import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement, fragment_fromstring
+from trafilatura.settings import Document, use_config
 
 from ..errors import PayloadTooLarge, UnreadableHtml
 
@@ -60,7 +62,7 @@ __all__ = [
     "translate_fragment",
 ]
 
-MAX_PAGE_CHARS = 8_000_000  # 4x the API's largest body; a 2 MB page extracts in about a second
+MAX_PAGE_CHARS = 8_000_000  # 4x the API's largest body (a 2 MB page extracts in about two seconds)
 MAX_PAGE_ELEMENTS = 200_000  # a 2 MB news page has ~30k elements; far more is not a page anyone wrote
 
 Translate = Callable[[list[str]], list[str]]
@@ -134,8 +136,8 @@ class Page:
 
 
 @lru_cache(maxsize=1)
-def _trafilatura_config():  # type: ignore[no-untyped-def]
-    config = trafilatura.settings.use_config()
+def _trafilatura_config() -> ConfigParser:
+    config = use_config()
     config.set("DEFAULT", "MAX_FILE_SIZE", str(MAX_PAGE_CHARS))
     config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # only the CLI uses it (with signals); be explicit
     return config
@@ -164,7 +166,7 @@ def extract_page(html: str, *, url: str | None = None) -> Page:
         # metadata and <time> elements only: a date found in running text is as often wrong as right
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
-    if document is None or document.body is None:
+    if not isinstance(document, Document) or document.body is None:
         raise UnreadableHtml("No article text was found in the HTML page.")
     title = document.title or _meta(tree, "og:title") or _first_text(tree, "//title") or _first_text(tree, "//h1")
     paragraphs = _paragraphs(document.body)
@@ -182,43 +184,39 @@ def extract_page(html: str, *, url: str | None = None) -> Page:
     )
 
 
-_PARAGRAPH_TAGS = frozenset({"p", "head", "item", "quote", "code", "row", "cell", "list", "table", "div"})
+_PARAGRAPH_TAGS = frozenset({"p", "head", "item", "quote", "code", "row", "list", "table", "div"})
 
 
 def _paragraphs(body: etree._Element) -> list[str]:
     """trafilatura's XML body (p, head, list/item, quote, table/row/cell, lb) as paragraphs: one per
-    block, one per list item, one per table row with its cells joined by " | "."""
+    block, one per list item, one per table row with its cells joined by " | "; <lb/> is a line break."""
     out: list[str] = []
+
+    def add(text: str) -> None:
+        text = "\n".join(filter(None, (_collapse(line) for line in text.split("\n"))))
+        if text:
+            out.append(text)
 
     def inline(element: etree._Element) -> str:
         parts = [element.text or ""]
         for child in element:
-            parts.append("\n" if child.tag == "lb" else inline(child))
-            parts.append(child.tail or "")
+            parts += ["\n" if child.tag == "lb" else inline(child), child.tail or ""]
         return "".join(parts)
 
     def block(element: etree._Element) -> None:
         if element.tag == "row":
-            cells = [_collapse(inline(cell)) for cell in element if cell.tag == "cell"]
-            line = " | ".join(cell for cell in cells if cell)
-            if line:
-                out.append(line)
-        elif any(child.tag in _PARAGRAPH_TAGS for child in element):
-            lead = _collapse(element.text or "")
-            if lead:
-                out.append(lead)
-            for child in element:
-                if child.tag in _PARAGRAPH_TAGS:
-                    block(child)
-                    tail = _collapse(child.tail or "")
-                else:
-                    tail = _collapse(inline(child) + (child.tail or ""))
-                if tail:
-                    out.append(tail)
-        else:
-            text = "\n".join(filter(None, (_collapse(line) for line in inline(element).split("\n"))))
-            if text:
-                out.append(text)
+            add(" | ".join(cell for cell in (_collapse(inline(cell)) for cell in element) if cell))
+            return
+        text = [element.text or ""]  # inline content between the block's own blocks
+        for child in element:
+            if child.tag in _PARAGRAPH_TAGS:
+                add("".join(text))
+                text = []
+                block(child)
+            else:
+                text.append("\n" if child.tag == "lb" else inline(child))
+            text.append(child.tail or "")
+        add("".join(text))
 
     for element in body:
         if element.tag != "graphic":
@@ -276,7 +274,7 @@ _SEPARATORS = re.compile(r"^\s*[-–—|:·•]\s*")
 
 
 def _title_suffix(document_title: str | None, title: str | None) -> str | None:
-    """"Bahn-Streik: ... - DER SPIEGEL" with title "Bahn-Streik: ..." gives "DER SPIEGEL"."""
+    """The site's name after the headline in <title>: "Bahn-Streik: ... - DER SPIEGEL" gives "DER SPIEGEL"."""
     if not document_title or not title or not document_title.startswith(title):
         return None
     rest = document_title[len(title):]
@@ -294,7 +292,9 @@ def _url(found: str | None, tree: HtmlElement, given: str | None) -> str | None:
         return found
     for element in tree.iterfind(".//link"):
         if "canonical" in (element.get("rel") or "").lower().split() and element.get("href"):
-            return urljoin(given or "", element.get("href").strip())
+            canonical = urljoin(given or "", element.get("href", "").strip())
+            if canonical.startswith(("http://", "https://")):
+                return canonical
     return _meta(tree, "og:url") or given
 
 
@@ -319,15 +319,15 @@ class _Slot:
 
 
 _GAP = None  # in a run: an element kept whole (a word boundary) between two text nodes
-_Run = list[_Slot | None]
+_Run = list[_Slot | None]  # text nodes and _GAPs in document order
 
 
-_LEADING_SPACE = re.compile(r"[ \t\n\r\f]*")
+_HTML_WHITESPACE = " \t\n\r\f"
 
 
 def _parse_fragment(html: str) -> HtmlElement:
     root = fragment_fromstring(html, create_parent="div")
-    lead = _LEADING_SPACE.match(html)[0]  # type: ignore[index]
+    lead = html[: len(html) - len(html.lstrip(_HTML_WHITESPACE))]
     if lead and not root.text:
         root.text = lead  # libxml2 drops whitespace before the first element
     return root
@@ -465,10 +465,10 @@ def _segment(run: _Run) -> _Segment | None:
     spaced: list[bool] = []
     length, space = 0, False
     for slot in run:
-        text = "" if slot is _GAP else slot.get()
+        text = "" if slot is None else slot.get()
         core = text.strip()
-        if not core:
-            space = True  # a whitespace-only node, or a kept element: a word boundary
+        if slot is None or not core:
+            space = True  # a kept element or a whitespace-only node: a word boundary
             continue
         lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
         if nodes:
@@ -518,6 +518,7 @@ def _place(segment: _Segment, translation: str) -> None:
 
 
 _MIN_PIN = 3  # shorter node texts ("a", "of") recur too easily to pin
+_MAX_PINNED_NODES = 64  # each pin scans the run; a wall of 3000 links gets proportional cuts only, in linear time
 _SNAP_REACH = 32  # how far a cut looks for a word boundary
 
 
@@ -530,7 +531,7 @@ def _cut(segment: _Segment, translation: str) -> list[str]:
     # known (source, target) positions for cuts: the ends, and both sides of every pinned node
     known: dict[int, tuple[int, int]] = {}  # cut index -> (source offset, target offset)
     floor = 0
-    for j, node in enumerate(nodes):
+    for j, node in enumerate(nodes if len(nodes) <= _MAX_PINNED_NODES else ()):
         pin = _pin(source[node.start:node.end], source, translation, floor)
         if pin is not None:
             if j > 0:
