@@ -501,12 +501,13 @@ def translate_fragment(html: str, translate: Translate) -> str:
         if len(translations) != len(segments):
             raise ValueError(f"translate returned {len(translations)} translations for {len(segments)} segments")
         for segment, translation in zip(segments, translations):
-            _place(segment, _XML_UNSAFE.sub("", translation).strip())
+            _place(segment, _XML_UNSAFE.sub("", _CARRIAGE_RETURN.sub("\n", translation)).strip())
     return _serialize(root)
 
 
-# lxml refuses what XML 1.0 cannot hold; a model's output could contain it
+# lxml refuses what XML 1.0 cannot hold, and a parser reads \r as \n; a model's output could have either
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_CARRIAGE_RETURN = re.compile(r"\r\n?")
 
 
 def _place(segment: _Segment, translation: str) -> None:

@@ -352,11 +352,12 @@ def test_translate_is_not_called_without_text() -> None:
 
 def test_translations_are_text_never_markup() -> None:
     result = translate_fragment("<p>Hallo <b>Welt</b></p>",
-                                lambda segments: ["<script>alert(1)</script> & \x00\x0bbye"])
+                                lambda segments: ["<script>alert(1)</script> & \x00\x0bbye\r\nnow"])
 
     assert tree(result, blank_translatable=True) == [["p", [], "*", "*", [["b", [], "*", "*", []]]]]
     assert "<script>" not in result
-    assert fragment_text(result) == "<script>alert(1)</script> & bye"
+    assert fragment_text(result) == "<script>alert(1)</script> & bye now"
+    assert "\r" not in result
 
 
 def test_wrong_number_of_translations_is_an_error() -> None:
