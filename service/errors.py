@@ -44,6 +44,12 @@ class UnknownStyle(InvalidInput):
     code = "unknown_style"
 
 
+class UnreadableHtml(InvalidInput):
+    """HTML that does not parse, or a page in which no article text was found."""
+
+    code = "unreadable_html"
+
+
 class PayloadTooLarge(WirebriefError):
     code, status = "payload_too_large", 413
 
