@@ -98,8 +98,14 @@ class SummarySettings(BaseModel):
 class DetectionSettings(BaseModel):
     """When a language guess is flagged as doubtful."""
 
-    detect_min_chars: int = Field(40, ge=1, description="Shorter text gets a short_text warning.")
-    detect_min_confidence: float = Field(0.80, ge=0, le=1, description="Below this, an ambiguous_language warning.")
+    detector: Literal["lingua", "langdetect"] = Field("lingua", description="Language detection engine.")
+    detect_min_chars: int = Field(40, ge=1, description="Shorter text gets short_text and ambiguous_language "
+                                                        "warnings, and stays English when English is close.")
+    detect_min_confidence: float = Field(0.80, ge=0, le=1, description="Below this (summed over the languages the "
+                                                                       "guessed model translates), an "
+                                                                       "ambiguous_language warning.")
+    detect_english_ratio: float = Field(0.5, ge=0, le=1, description="On short text, English with this share of "
+                                                                     "the guessed model's confidence stays English.")
 
 
 class StorageSettings(BaseModel):

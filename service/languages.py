@@ -1,12 +1,14 @@
-"""Language codes we accept, their English names, and the aliases that fold onto them."""
+"""Language codes we accept, their English names, and the tags (BCP 47, POSIX, ISO 639-2) that fold onto them."""
 
 from __future__ import annotations
+
+import re
 
 from .errors import UnsupportedLanguage
 
 ENGLISH = "en"
 
-#: ISO 639-1 codes langdetect can return, plus Nordic codes it cannot detect but users send.
+#: ISO 639-1 codes the detectors can return, plus Nordic codes they cannot tell apart but users send.
 NAMES: dict[str, str] = {
     "af": "Afrikaans", "ar": "Arabic", "bg": "Bulgarian", "bn": "Bengali", "ca": "Catalan",
     "cs": "Czech", "cy": "Welsh", "da": "Danish", "de": "German", "el": "Greek",
@@ -17,19 +19,31 @@ NAMES: dict[str, str] = {
     "mk": "Macedonian", "ml": "Malayalam", "mr": "Marathi", "nb": "Norwegian Bokmål",
     "ne": "Nepali", "nl": "Dutch", "nn": "Norwegian Nynorsk", "no": "Norwegian",
     "pa": "Punjabi", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian",
-    "sk": "Slovak", "sl": "Slovenian", "so": "Somali", "sq": "Albanian", "sv": "Swedish",
+    "sk": "Slovak", "sl": "Slovenian", "so": "Somali", "sq": "Albanian", "sr": "Serbian", "sv": "Swedish",
     "sw": "Swahili", "ta": "Tamil", "te": "Telugu", "th": "Thai", "tl": "Tagalog",
     "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu", "vi": "Vietnamese", "zh": "Chinese",
 }
 
-#: Spellings that mean a code above (langdetect's Chinese variants, ISO 639-2 for Norwegian).
+#: Whole tags that mean a code above: langdetect's Chinese variants, ISO 639-2 for Norwegian.
 ALIASES: dict[str, str] = {"zh-cn": "zh", "zh-tw": "zh", "nob": "nb", "nno": "nn", "nor": "no"}
+
+#: A BCP 47 tag or a POSIX locale once folded: language, then subtags (script, region, variants), then an optional
+#: POSIX `.codeset` and `@modifier` (`nb_NO.UTF-8`, `sr_RS@latin`). Subtags are only checked for shape.
+_TAG = re.compile(r"(?P<language>[a-z]{2,3})(?:-[a-z0-9]{1,8})*(?:\.[a-z0-9-]+)?(?:@[a-z0-9]+)?")
 
 
 def normalize_code(code: str) -> str:
-    """Lower-case, `_`→`-`, and fold aliases; raises for a code we do not know."""
+    """The code we know `code` by: `nb-NO`, `nb_NO.UTF-8`, `NO`, `pt-BR`, `zh-Hant-TW` → `nb`, `nb`, `no`, `pt`, `zh`.
+
+    Case and `_`/`-` do not matter; region, script and variant subtags are dropped because one model serves
+    every spelling of a language. Raises `UnsupportedLanguage` for a language we do not know or a malformed tag.
+    """
     folded = code.strip().lower().replace("_", "-")
-    folded = ALIASES.get(folded, folded)
-    if folded not in NAMES:
+    if folded in ALIASES:
+        return ALIASES[folded]
+    match = _TAG.fullmatch(folded)
+    language = match["language"] if match else ""
+    language = ALIASES.get(language, language)
+    if language not in NAMES:
         raise UnsupportedLanguage(f"unknown language code {code!r}; see GET /v1/languages")
-    return folded
+    return language
