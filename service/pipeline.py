@@ -11,7 +11,7 @@ from typing import Iterator, Literal
 from .backends.pool import ModelPool
 from .cache import LRUCache, cache_key
 from .config import Settings
-from .detect import Detection, detect
+from .detect import Detection, Routing, detect, detectable_codes
 from .errors import EmptyText, PayloadTooLarge
 from .languages import ENGLISH
 from .observability.metrics import observe_cache
@@ -69,6 +69,7 @@ class Pipeline:
         self.detection_settings = settings.detection
         self.models = settings.models
         self.registry = registry
+        self.routing = Routing.from_registry(registry)  # which model each language goes to: detection weighs it
         self.pool = pool
         self.prompts = prompts
         self.cache: LRUCache[ArticleResult] = LRUCache(self.server.cache_max_entries)
@@ -114,7 +115,12 @@ class Pipeline:
     def _detect(self, text: str, source_lang: str | None) -> Detection:
         settings = self.detection_settings
         return detect(text, override=source_lang, min_chars=settings.detect_min_chars,
-                      min_confidence=settings.detect_min_confidence)
+                      min_confidence=settings.detect_min_confidence, english_ratio=settings.detect_english_ratio,
+                      engine_name=settings.detector, routing=self.routing)
+
+    def detectable_codes(self) -> frozenset[str]:
+        """Languages detection can return (others must be given as `source_lang`)."""
+        return detectable_codes(self.detection_settings.detector, self.routing)
 
     def translate(self, text: str, lang: str) -> Translation:
         return self._translate(text, lang, self.registry.translator_for(lang))

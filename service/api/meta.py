@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
-from ..detect import detectable_codes
 from ..languages import ENGLISH, NAMES
 from ..modelstore import fetch_hint
 from ..pipeline import Pipeline
@@ -37,7 +36,7 @@ async def ready(pipeline: Pipeline = Depends(get_pipeline)) -> JSONResponse:
 
 @router.get("/v1/languages", response_model=list[schemas.LanguageEntry], summary="Languages and their models")
 async def languages(pipeline: Pipeline = Depends(get_pipeline)) -> list[schemas.LanguageEntry]:
-    detectable = detectable_codes()
+    detectable = pipeline.detectable_codes()
     return [
         schemas.LanguageEntry(code=code, name=name,
                               model=None if code == ENGLISH else pipeline.registry.translator_for(code).key,
