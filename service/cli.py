@@ -167,7 +167,7 @@ def models_check() -> None:
     for spec in registry.models.values():
         try:
             backend = pool.get(spec)
-            [output] = backend.generate(["Hei."], GenerationOptions(max_new_tokens=8, num_beams=1))
+            [output] = backend.generate(backend.encode(["Hei."]), GenerationOptions(max_new_tokens=8, num_beams=1))
         except WirebriefError as exc:
             bad += 1
             typer.secho(f"{spec.key}: {exc.message}", fg="red")

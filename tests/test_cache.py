@@ -52,5 +52,7 @@ def test_settings_are_part_of_the_key(settings) -> None:
     from service.pipeline import ArticleRequest
 
     request = ArticleRequest(text="Hei.")
-    assert a._cache_key("Hei.", "no", request) != b._cache_key("Hei.", "no", request)
-    assert a._cache_key("Hei.", "no", request) == a._cache_key("Hei.  ", "no", request)
+    plan = a.plan("no", request.summary)
+    assert plan == b.plan("no", request.summary), "the same decisions ..."
+    assert a._cache_key("Hei.", plan, request) != b._cache_key("Hei.", plan, request), "... under other settings"
+    assert a._cache_key("Hei.", plan, request) == a._cache_key("Hei.  ", plan, request)

@@ -119,10 +119,10 @@ item_texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"
 
 @hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts=st.lists(item_texts, min_size=1, max_size=8))
-def test_json_and_jsonl_bodies_give_the_same_job(pipeline, texts: list[str]) -> None:
+def test_json_and_jsonl_bodies_give_the_same_job(pipeline, settings, texts: list[str]) -> None:
     items = [{"custom_id": f"id-{i}", "text": text} for i, text in enumerate(texts)]
-    from_jsonl = parse_request(jsonl(items), "application/jsonl", {}, pipeline, pipeline.settings)
+    from_jsonl = parse_request(jsonl(items), "application/jsonl", {}, pipeline, settings.jobs)
     from_json = parse_request(json.dumps({"items": items}).encode(), "application/json", {}, pipeline,
-                              pipeline.settings)
+                              settings.jobs)
     assert from_jsonl.items == from_json.items
     assert [item.text for item in from_jsonl.items] == texts
