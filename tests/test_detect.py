@@ -65,7 +65,8 @@ import threading
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.config import PROJECT_ROOT, Settings
+from service.config import Settings
+from testkit import PROJECT_ROOT
 from service.detect import Detection, Routing, detect_paragraphs
 from service.detect.core import decide, sentences_to_check
 from service.detect.engines import engine

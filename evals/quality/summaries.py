@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rouge_score import rouge_scorer
 
-from service.backends import GenerationOptions, Seq2SeqBackend
+from service.backends.base import GenerationOptions, Seq2SeqBackend
 from service.pipeline import Pipeline, SummaryRequest
 from service.quality import check_summary
 from service.text import split_paragraphs, split_sentences
@@ -44,7 +44,7 @@ def fit_input(backend: Seq2SeqBackend, text: str) -> str:
     low, high = 0, len(words)
     while low < high:
         mid = (low + high + 1) // 2
-        if backend.count_tokens([" ".join(words[:mid])])[0] <= backend.max_input_tokens:
+        if backend.encode([" ".join(words[:mid])])[0].length <= backend.max_input_tokens:
             low = mid
         else:
             high = mid - 1
@@ -74,7 +74,7 @@ def score_summaries(pipeline: Pipeline, path: Path, *, limit: int | None, style:
     backend = pipeline.pool.get(pipeline.registry.summarizer).inner
     inputs = [fit_input(backend, a.article) for a in articles]
     alone = [o.strip() for i in range(0, len(inputs), batch)
-             for o in backend.generate(inputs[i:i + batch], GenerationOptions())]
+             for o in backend.generate(backend.encode(inputs[i:i + batch]), GenerationOptions())]
     flags = sum(len(check_summary(s, a.article)) for s, a in zip(piped, articles))
     return SummaryScore(model=pipeline.registry.summarizer.model_id, articles=len(articles), style=style,
                         pipeline=_rouge(piped, references), alone=_rouge(alone, references),

@@ -15,7 +15,7 @@ from typing import Sequence
 
 import sacrebleu
 
-from service.backends import GenerationOptions
+from service.backends.base import GenerationOptions
 from service.pipeline import Pipeline
 from service.quality import check_translation
 
@@ -45,11 +45,11 @@ def documents(sentences: Sequence[str], size: int) -> list[str]:
 def model_alone(pipeline: Pipeline, lang: str, sentences: Sequence[str], batch: int) -> list[str]:
     """Each sentence as is (no cleaning, segmentation or chunking) straight into the loaded model."""
     backend = pipeline.pool.get(pipeline.registry.translator_for(lang)).inner
-    settings = pipeline.settings
+    settings = pipeline.translation_settings
     options = GenerationOptions(num_beams=settings.translate_beams, max_new_tokens=settings.translate_max_new_tokens)
     out: list[str] = []
     for i in range(0, len(sentences), batch):
-        out.extend(o.strip() for o in backend.generate(list(sentences[i:i + batch]), options))
+        out.extend(o.strip() for o in backend.generate(backend.encode(list(sentences[i:i + batch])), options))
     return out
 
 

@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.config import PROJECT_ROOT, Settings
+from service.config import Settings
+from testkit import PROJECT_ROOT
 from service.detect import Routing, detect
 from service.detect.engines import LangdetectEngine
 from service.languages import ENGLISH, NAMES

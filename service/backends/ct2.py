@@ -73,7 +73,7 @@ class CTranslate2Seq2Seq:
         prefix = [self._prefix] * len(sources) if self._prefix else None
         results = self.translator.translate_batch(sources, target_prefix=prefix, max_batch_size=0,
                                                   **self._decoding(options, max(item.length for item in inputs)))
-        outputs = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
+        outputs: list[list[int]] = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]  # type: ignore[misc]
         # generated: the kept hypothesis' tokens, a forced prefix included, </s> not (CTranslate2 drops it)
         observe_generated_tokens(self.spec.key, sum(len(row) for row in outputs))
         return self.tokenizer.batch_decode(outputs, skip_special_tokens=True)

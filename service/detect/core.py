@@ -115,13 +115,15 @@ def detect_paragraphs(
     A paragraph keeps its own language only when that is unambiguous; a short or unclear one takes the
     article's language (`document`, by default detected on all paragraphs together), with a warning saying so.
     """
-    options = {"min_chars": min_chars, "min_confidence": min_confidence, "english_ratio": english_ratio,
-               "engine_name": engine_name, "routing": routing}
+    def detect_one(text: str) -> Detection:
+        return detect(text, min_chars=min_chars, min_confidence=min_confidence, english_ratio=english_ratio,
+                      engine_name=engine_name, routing=routing)
+
     if document is None:
-        document = detect("\n\n".join(paragraphs), **options)
+        document = detect_one("\n\n".join(paragraphs))
     results = []
     for paragraph in paragraphs:
-        own = detect(paragraph, **options)
+        own = detect_one(paragraph)
         if own.ambiguous:
             guess = f"{own.language.code} ({own.language.confidence:.2f})" if own.candidates else "none"
             own = Detection(

@@ -87,4 +87,4 @@ class _Joined:
 
 def render(*extra: Collector) -> bytes:
     """The exposition text: the process registry plus per-app collectors (the job store's states)."""
-    return generate_latest(_Joined([REGISTRY, *extra]))  # type: ignore[arg-type]
+    return generate_latest(_Joined([REGISTRY, *extra]))

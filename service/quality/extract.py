@@ -88,12 +88,13 @@ def readings(raw: str) -> set[Decimal]:
 def _combine(values: list[Decimal]) -> list[Decimal]:
     """Number words in a row as numbers: "twenty five" -> 25, "two hundred" -> 200, "two three" -> 2, 3."""
     out: list[Decimal] = []
-    total, current, last = Decimal(0), Decimal(0), None
+    total, current = Decimal(0), Decimal(0)
+    last: Decimal | None = None
     for v in values:
         if last is not None and v >= 1000:
-            total, current = total + (current or 1) * v, Decimal(0)
+            total, current = total + (current or Decimal(1)) * v, Decimal(0)
         elif last is not None and v == 100 and current < 100:
-            current = (current or 1) * 100
+            current = (current or Decimal(1)) * 100
         elif last is not None and v < 100 and (
                 (current % 100 == 0 and current) or (current % 10 == 0 and current >= 20 and v < 10)):
             current += v
@@ -187,8 +188,7 @@ def numeric_mentions(text: str, lang_code: str) -> list[Mention]:
         elif tok.kind == "word":
             run_end = _number_run(words, toks, i, lang)
             if run_end > i:
-                values = [_word_value(words[k], lang) for k in range(i, run_end)]
-                numbers = _combine([v for v in values if v is not None])
+                numbers = _combine([v for k in range(i, run_end) if (v := _word_value(words[k], lang)) is not None])
                 start, end = toks[i].start, toks[run_end - 1].end
                 weak = run_end - i == 1 and word in lang.ambiguous
                 if len(numbers) == 1:
