@@ -6,8 +6,6 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     WIREBRIEF_HOST=0.0.0.0 \
     WIREBRIEF_PORT=8000 \
-    WIREBRIEF_REGISTRY_PATH=/app/models/registry.toml \
-    WIREBRIEF_PROMPTS_DIR=/app/prompts \
     WIREBRIEF_MODELS_DIR=/models \
     WIREBRIEF_DATA_DIR=/data
 
@@ -18,7 +16,8 @@ COPY pyproject.toml README.md ./
 COPY service ./service
 COPY models/registry.toml ./models/registry.toml
 COPY prompts ./prompts
-RUN pip install . && useradd --create-home --uid 1000 wirebrief && mkdir -p /models /data \
+# the wheel carries the registry and prompts (service/defaults); the sources are removed after the install
+RUN pip install . && rm -rf /app/service /app/models /app/prompts && useradd --create-home --uid 1000 wirebrief && mkdir -p /models /data \
     && chown wirebrief /models /data
 USER wirebrief
 

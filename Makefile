@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install servers run test models bench bench-quick bench-workers bench-load eval-quality clean
+.PHONY: install servers run test lint models bench bench-quick bench-workers bench-load eval-text eval-quality clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "wirebrief needs Python 3.11"'
@@ -29,8 +29,15 @@ servers:
 	else echo "!!! redis-server / postgresql missing and no root: the tests that need them will be SKIPPED"; fi
 
 ## The test suite, offline: tests build their own tiny models and start their own servers on 127.0.0.1.
-test: install servers
+test: install servers lint
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Lint, format, types and the layer contract (pyproject.toml): zero findings or the target fails.
+lint: install
+	$(BIN)/ruff check service testkit
+	$(BIN)/ruff format --check service testkit
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 models: install
 	$(BIN)/wirebrief models list
@@ -52,6 +59,13 @@ bench-workers: install servers
 ## Many clients past capacity against a live server (docs/RELIABILITY.md)
 bench-load: install
 	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.load
+
+## Text-layer measurements on public data you lay out under EVAL_DATA (see docs/TEXT-QUALITY.md for where each
+## set comes from): writes docs/TEXT-QUALITY.md
+EVAL_DATA ?= ../evaldata
+eval-text: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[eval]'
+	HF_HUB_OFFLINE=1 $(BIN)/python -m evals.text --data $(EVAL_DATA)
 
 ## Translation (FLORES-200 devtest) and summary (CNN/DailyMail test) quality with the real weights, from local
 ## files only (docs/QUALITY.md): make eval-quality FLORES=DIR CNNDM=FILE [EVAL_QUALITY_ARGS="--limit 200"]
