@@ -99,7 +99,7 @@ def main() -> int:
         print("  " + " <-> ".join(cycle))
     order = layers()
     if order:
-        rank = {f"service.{name}": len(order) - i for i, layer in enumerate(order) for name in layer}
+        rank = {name: len(order) - i for i, layer in enumerate(order) for name in layer}
         upward = sorted((a, b) for a, targets in package_edges.items() for b in targets
                         if a in rank and b in rank and rank[b] > rank[a])
         print(f"imports against the layer order: {len(upward)}")
