@@ -15,6 +15,7 @@ from .detect import Detection, Routing, detect, detectable_codes
 from .errors import EmptyText, PayloadTooLarge
 from .languages import ENGLISH
 from .observability.metrics import observe_cache
+from .quality import Flag, check_summary
 from .registry import ModelSpec, Registry
 from .summarize import Method, Prompts, Style, Summary, summarize_abstractive, summarize_extractive
 from .text import CleanResult, clean
@@ -46,6 +47,9 @@ class ArticleResult:
     warnings: list[str]
     timings_ms: dict[str, float]
     cached: bool = False
+    title_flags: tuple[Flag, ...] = ()  # the translated title against the source title
+    summary_flags: tuple[Flag, ...] = ()  # the summary paragraph against the English article
+    needs_review: bool = False  # any flag above or on the translation (returned or not)
 
 
 @dataclass(frozen=True)
@@ -160,17 +164,23 @@ class Pipeline:
             return dataclasses.replace(hit, language=detection, cleaning=cleaned, timings_ms=timings, cached=True)
 
         translation: Translation | None = None
+        title_flags: tuple[Flag, ...] = ()
         english, title = cleaned.text, request.title
         if plan.translator is not None and (request.translate or plan.style is not None):
             with _timed(timings, "translate"):
                 translation = self._translate(cleaned.text, plan.language, plan.translator)
                 english = translation.text
                 if title and title.strip():
-                    title = self._translate(title, plan.language, plan.translator).text
+                    translated_title = self._translate(title, plan.language, plan.translator)
+                    title, title_flags = translated_title.text, translated_title.flags
         summary = None
+        summary_flags: tuple[Flag, ...] = ()
         if plan.style is not None:
             with _timed(timings, "summarize"):
                 summary = self._summarize(english, plan, title=title)
+            # key points are sentences of the article or of the paragraph, and the headline is the title or the
+            # paragraph's lead compressed: checking the paragraph covers everything the summarizer wrote
+            summary_flags = tuple(check_summary(summary.summary, english))
             warnings.extend(summary.warnings)
         timings["total"] = round(sum(timings.values()), 1)
         result = ArticleResult(
@@ -181,6 +191,9 @@ class Pipeline:
             summary=summary,
             warnings=warnings,
             timings_ms=timings,
+            title_flags=title_flags,
+            summary_flags=summary_flags,
+            needs_review=bool(translation and translation.needs_review) or bool(title_flags or summary_flags),
         )
         self.cache.put(key, result)
         return result

@@ -10,7 +10,8 @@ from service.api.app import create_app
 from service.config import Settings
 from service.text import segment, split_paragraphs
 
-SUMMARY_KEYS = {"headline", "summary", "key_points", "word_count", "style", "method", "model", "chunks", "rounds"}
+SUMMARY_KEYS = {"headline", "summary", "key_points", "word_count", "style", "method", "model", "chunks", "rounds",
+                "flags"}
 GMQ = "Helsinki-NLP/opus-mt-gmq-en"
 
 

@@ -43,7 +43,8 @@ def _translate(pipeline: Pipeline, body: schemas.TranslateIn) -> schemas.Transla
     if detection.language.code != ENGLISH:
         translation = pipeline.translate(text, detection.language.code)
     return schemas.TranslateOut(language=views.detection(detection), translation=views.translation(translation),
-                                text=translation.text if translation else text, warnings=list(detection.warnings))
+                                text=translation.text if translation else text, warnings=list(detection.warnings),
+                                needs_review=bool(translation and translation.needs_review))
 
 
 @router.post("/summarize", response_model=schemas.SummarizeOut, summary="Summarize a text in English",
@@ -55,5 +56,6 @@ async def summarize(request: Request, pipeline: Pipeline = Depends(get_pipeline)
                              summary=SummaryRequest(style=body.style, method=body.method))
     result = await run_in_threadpool(pipeline.process, article)
     assert result.summary is not None  # a summary was asked for
-    return schemas.SummarizeOut(language=views.detection(result.language), summary=views.summary(result.summary),
-                                warnings=result.warnings)
+    return schemas.SummarizeOut(language=views.detection(result.language),
+                                summary=views.summary(result.summary, result.summary_flags), warnings=result.warnings,
+                                needs_review=result.needs_review)

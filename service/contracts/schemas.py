@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..quality import KINDS
+
 SEED_EXAMPLE = (
     "Fragmenter fra en russisk missil, som ble skutt ned av ukrainske styrker, skal ha truffet et område "
     "med boligblokker i Kyiv.\n\nVideoer fra stedet viser en eksplosjon. Foto: AFP"
@@ -76,6 +78,20 @@ class CleaningOut(BaseModel):
     chars_out: int
 
 
+FlagKind = Literal[KINDS]  # type: ignore[valid-type]  # every kind service.quality raises, as an enum
+
+
+class FlagOut(BaseModel):
+    """A reason to check one sentence (numbers, dates, names, copies, odd lengths), not a verdict."""
+
+    sentence: int = Field(..., description="Index of the sentence: in the source text for translation flags, "
+                                           "in the summary paragraph for summary flags.")
+    kind: FlagKind
+    source: str | None = Field(..., description="The span in the source; null when the source has nothing.")
+    target: str | None = Field(..., description="The span in the output; null when the output has nothing.")
+    detail: str
+
+
 class TranslationOut(BaseModel):
     text: str
     model: str
@@ -83,6 +99,8 @@ class TranslationOut(BaseModel):
     source_lang: str
     sentences: int
     chunks: int
+    flags: list[FlagOut] = Field(default_factory=list, description="Fidelity flags, source against translation.")
+    needs_review: bool = Field(False, description="True when any flag was raised.")
 
 
 class SummaryOut(BaseModel):
@@ -95,6 +113,13 @@ class SummaryOut(BaseModel):
     model: str | None
     chunks: int = Field(..., description="Model inputs in the first round (0 for extractive).")
     rounds: int = Field(..., description="1: summarized whole; 2+: map-reduce rounds; 0: extractive.")
+    flags: list[FlagOut] = Field(default_factory=list, description=(
+        "Numbers, dates, times and names in the summary paragraph that the English article does not support "
+        "(key points and a compressed headline are taken from the article or the paragraph)."))
+
+
+_NEEDS_REVIEW = ("True when the translation (also when it is not returned), the title's translation or the "
+                 "summary raised a fidelity flag: a person should check the result before it is published.")
 
 
 class ArticleOut(BaseModel):
@@ -106,6 +131,9 @@ class ArticleOut(BaseModel):
     warnings: list[str]
     timings_ms: dict[str, float]
     cached: bool = Field(..., description="True when answered from the result cache.")
+    title_flags: list[FlagOut] = Field(default_factory=list,
+                                       description="Fidelity flags, the source title against its translation.")
+    needs_review: bool = Field(False, description=_NEEDS_REVIEW)
 
 
 class TranslateOut(BaseModel):
@@ -113,12 +141,14 @@ class TranslateOut(BaseModel):
     translation: TranslationOut | None = Field(..., description="null when the text is already English.")
     text: str = Field(..., description="English text: the translation, or the input passed through.")
     warnings: list[str]
+    needs_review: bool = Field(False, description="True when the translation raised a fidelity flag.")
 
 
 class SummarizeOut(BaseModel):
     language: DetectOut
     summary: SummaryOut
     warnings: list[str]
+    needs_review: bool = Field(False, description=_NEEDS_REVIEW)
 
 
 class ModelStateOut(BaseModel):

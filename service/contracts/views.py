@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from ..detect import Candidate, Detection
 from ..pipeline import ArticleRequest, ArticleResult, SummaryRequest
+from ..quality import Flag
 from ..summarize import Summary
 from ..text import CleanResult
 from ..translate import Translation
@@ -24,19 +27,25 @@ def cleaning(result: CleanResult, raw: str) -> schemas.CleaningOut:
     return schemas.CleaningOut(text=result.text, removed=removed, chars_in=len(raw), chars_out=len(result.text))
 
 
+def flags(found: Sequence[Flag]) -> list[schemas.FlagOut]:
+    return [schemas.FlagOut(sentence=f.sentence, kind=f.kind, source=f.source, target=f.target, detail=f.detail)
+            for f in found]
+
+
 def translation(result: Translation | None) -> schemas.TranslationOut | None:
     if result is None:
         return None
     return schemas.TranslationOut(text=result.text, model=result.model, engine=result.engine,
-                                  source_lang=result.source_lang, sentences=result.sentences, chunks=result.chunks)
+                                  source_lang=result.source_lang, sentences=result.sentences, chunks=result.chunks,
+                                  flags=flags(result.flags), needs_review=result.needs_review)
 
 
-def summary(result: Summary | None) -> schemas.SummaryOut | None:
+def summary(result: Summary | None, found: Sequence[Flag] = ()) -> schemas.SummaryOut | None:
     if result is None:
         return None
     return schemas.SummaryOut(headline=result.headline, summary=result.summary, key_points=list(result.key_points),
                               word_count=result.word_count, style=result.style, method=result.method,
-                              model=result.model, chunks=result.chunks, rounds=result.rounds)
+                              model=result.model, chunks=result.chunks, rounds=result.rounds, flags=flags(found))
 
 
 def article(result: ArticleResult, raw: str) -> schemas.ArticleOut:
@@ -45,10 +54,12 @@ def article(result: ArticleResult, raw: str) -> schemas.ArticleOut:
         cleaning=cleaning(result.cleaning, raw),
         translation=translation(result.translation),
         title=result.title,
-        summary=summary(result.summary),
+        summary=summary(result.summary, result.summary_flags),
         warnings=result.warnings,
         timings_ms=result.timings_ms,
         cached=result.cached,
+        title_flags=flags(result.title_flags),
+        needs_review=result.needs_review,
     )
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from ..backends.base import GenerationOptions, Seq2SeqBackend, Tokens
 from ..config import TranslationSettings
+from ..quality import Flag, check_translation, needs_review
 from ..text import collapse_repeats, pack, reassemble, segment
 
 
@@ -17,6 +19,8 @@ class Translation:
     source_lang: str
     sentences: int
     chunks: int
+    flags: tuple[Flag, ...] = ()  # fidelity flags per chunk, indexed by the chunk's first sentence
+    needs_review: bool = False
 
 
 def translate(text: str, lang: str, backend: Seq2SeqBackend, settings: TranslationSettings) -> Translation:
@@ -38,8 +42,10 @@ def translate(text: str, lang: str, backend: Seq2SeqBackend, settings: Translati
                                 length_ratio=settings.translate_length_ratio,
                                 length_slack=settings.translate_length_slack,
                                 min_length_ratio=settings.translate_min_length_ratio or None)
-    outputs = backend.generate(tokens.encoded([chunk.text for chunk in chunks]), options)
-    outputs = [collapse_repeats(out.strip(), settings.repeat_guard) for out in outputs]
+    outputs, guarded = _guard(backend.generate(tokens.encoded([chunk.text for chunk in chunks]), options),
+                              settings.repeat_guard)
+    flags = check_translation([(chunk.text, out) for chunk, out in zip(chunks, outputs)], lang,
+                              repeat_guarded=guarded, sentences=[chunk.pieces[0].sentence for chunk in chunks])
     return Translation(
         text=reassemble(chunks, outputs),
         model=backend.spec.model_id,
@@ -47,4 +53,12 @@ def translate(text: str, lang: str, backend: Seq2SeqBackend, settings: Translati
         source_lang=lang,
         sentences=len(sentences),
         chunks=len(chunks),
+        flags=tuple(flags),
+        needs_review=needs_review(flags),
     )
+
+
+def _guard(outputs: Sequence[str], max_repeats: int) -> tuple[list[str], set[int]]:
+    """The outputs with runaway loops cut, and the positions the guard changed (a fidelity flag says so)."""
+    cut = [collapse_repeats(out.strip(), max_repeats) for out in outputs]
+    return cut, {i for i, (out, kept) in enumerate(zip(outputs, cut)) if kept != out.strip()}
