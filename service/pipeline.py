@@ -85,8 +85,8 @@ class Pipeline:
     # -- decisions, made once per request ----------------------------------------------------------
 
     def plan(self, lang: str, summary: SummaryRequest | None) -> Plan:
-        """Route `lang` and resolve the summary options; an unserved language or unknown style is a 4xx here,
-        before any model work."""
+        """Route `lang` and resolve the summary options, before any model work: an unknown language or style is a
+        4xx here, and a language neither its own model nor the catch-all can translate on this machine a 503."""
         translator, warnings = self._route(lang) if lang != ENGLISH else (None, ())
         if summary is None:
             return Plan(lang, translator, None, None, None, warnings)
