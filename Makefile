@@ -14,7 +14,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Fetch missing default models (fails fast and explains when the hub is unreachable), then serve.
+## Fetch the missing default models (sizes first, then progress; fails fast and explains when the hub is
+## unreachable), then serve. The other models are optional: `.venv/bin/wirebrief models pull --all`.
 run: install
 	-$(BIN)/wirebrief models pull
 	$(BIN)/wirebrief serve

@@ -9,9 +9,19 @@ from typing import Optional
 import typer
 
 from .auth.cli import keys_app
-from .config import get_settings
+from .config import Settings, get_settings
 from .errors import WirebriefError
-from .modelstore import PullError, fetch_hint, locate, pull
+from .modelstore import (
+    Coverage,
+    PullError,
+    cli_command,
+    coverage,
+    fetch_hint,
+    locate,
+    plan_download,
+    present_keys,
+    pull,
+)
 from .registry import ModelSpec, Registry
 
 app = typer.Typer(help="wirebrief: clean, detect, translate and summarize news articles.", no_args_is_help=True)
@@ -35,15 +45,38 @@ def serve(host: Optional[str] = typer.Option(None, help="Default: WIREBRIEF_HOST
 
     settings = get_settings()
     logs.configure(settings.observability)  # uvicorn's loggers too: it is told below to leave logging alone
-    missing = [s for s in _registry().models.values() if not locate(s, settings.models_dir).present]
-    for spec in missing:
-        typer.secho(f"model missing: {spec.key} ({spec.model_id}): {fetch_hint(spec, settings.models_dir)}",
-                    fg="yellow", err=True)
-    if missing:
-        typer.secho(f"{len(missing)} model(s) missing: requests that need them answer 503 model_unavailable; "
-                    "extractive summaries of English text work without any model.", fg="yellow", err=True)
+    registry = _registry()
+    for line, colour in _coverage_lines(registry, _coverage(registry, settings), settings.models_dir):
+        typer.secho(line, fg=colour, err=True)
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
                 log_config=None, access_log=False)  # our middleware writes the access lines
+
+
+def _coverage(registry: Registry, settings: Settings) -> Coverage:
+    return coverage(registry, present_keys(registry, settings.models_dir),
+                    needs_summarizer=settings.summary_method == "abstractive")
+
+
+def _coverage_lines(registry: Registry, covered: Coverage, models_dir: Path) -> list[tuple[str, str]]:
+    """What is missing, and whether it matters: (line, colour) for the start-up log and `models check`."""
+    catch_all = registry.catch_all
+    lines = []
+    for spec in covered.missing:
+        hint = fetch_hint(spec, models_dir)
+        if spec in covered.blocking:
+            lines.append((f"model missing: {spec.key} ({spec.model_id}): {hint}", "red"))
+            continue
+        if spec.task == "translation" and catch_all is not None:
+            meanwhile = f"{catch_all.key} translates {', '.join(spec.languages)} meanwhile"
+        else:
+            meanwhile = "summaries are extractive"
+        lines.append((f"model missing (optional): {spec.key}: {meanwhile}; {hint}", "yellow"))
+    if covered.unserved:
+        unserved = ", ".join(covered.unserved)
+        line = (f"no present model translates {unserved}: such requests answer 503 model_unavailable; "
+                f"`{cli_command()} models pull` fetches the default set")
+        lines.append((line, "red"))
+    return lines
 
 
 @app.command()
@@ -125,10 +158,11 @@ def _selected(registry: Registry, lang: Optional[str], model: Optional[str], all
         return [registry.translator_for(lang)]
     if all_models:
         return list(registry.models.values())
-    # the defaults: the Norwegian reference route, the catch-all and the summarizer
-    defaults = [registry.translator_for("no"), *(s for s in registry.translation_models() if "*" in s.languages),
-                registry.summarizer]
-    return list({spec.key: spec for spec in defaults}.values())
+    return registry.defaults  # the registry's `defaults`: what a fresh machine (`make run`) needs
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 2**20:,.1f} MB"
 
 
 @models_app.command("pull")
@@ -136,35 +170,55 @@ def models_pull(lang: Optional[str] = typer.Option(None, help="Fetch the model t
                 model: Optional[str] = typer.Option(None, help="Fetch this registry entry."),
                 all_models: bool = typer.Option(False, "--all", help="Fetch every configured model."),
                 missing_only: bool = typer.Option(True, help="Skip models already on disk.")) -> None:
-    """Fetch models from the Hugging Face hub into the models folder (WIREBRIEF_MODELS_DIR)."""
+    """Fetch models from the Hugging Face hub into the models folder (WIREBRIEF_MODELS_DIR).
+
+    With no option: the registry's default set. Sizes are asked of the hub first, then each download shows
+    its progress.
+    """
     settings = get_settings()
     failed = 0
+    downloads = []
     for spec in _selected(_registry(), lang, model, all_models):
         if missing_only and locate(spec, settings.models_dir).present:
             typer.echo(f"{spec.key}: present")
             continue
-        typer.echo(f"{spec.key}: fetching {spec.model_id} ...")
         try:
-            path = pull(spec, settings.models_dir, timeout_s=settings.hub_timeout_s)
+            download = plan_download(spec, settings.models_dir, timeout_s=settings.hub_timeout_s)
         except PullError as exc:
             failed += 1
             typer.secho(f"{spec.key}: {exc}", fg="red", err=True)
             continue
-        typer.echo(f"{spec.key}: saved to {path}")
+        downloads.append(download)
+        typer.echo(f"{spec.key}: {spec.model_id}, {len(download.files)} files, {_megabytes(download.size_bytes)}")
+    if len(downloads) > 1:
+        typer.echo(f"fetching {len(downloads)} models, {_megabytes(sum(d.size_bytes for d in downloads))} in all")
+    for download in downloads:
+        typer.echo(f"{download.spec.key}: fetching {_megabytes(download.size_bytes)} ...")
+        try:
+            path = pull(download, settings.models_dir, timeout_s=settings.hub_timeout_s)
+        except PullError as exc:
+            failed += 1
+            typer.secho(f"{download.spec.key}: {exc}", fg="red", err=True)
+            continue
+        typer.echo(f"{download.spec.key}: saved to {path}")
     raise typer.Exit(1 if failed else 0)
 
 
 @models_app.command("check")
 def models_check() -> None:
-    """Load every present model and run one tiny generation; exit 1 if any is missing or broken."""
+    """Load every present model and run one tiny generation. Exit 1 if a present model is broken or a language
+    has no present model; missing optional models (the catch-all stands in) are warnings."""
     from .backends.base import GenerationOptions
     from .backends.pool import ModelPool
 
     settings = get_settings()
     registry = _registry()
+    covered = _coverage(registry, settings)
     pool = ModelPool(registry, settings.models)
     bad = 0
     for spec in registry.models.values():
+        if spec in covered.missing:
+            continue
         try:
             backend = pool.get(spec)
             [output] = backend.generate(backend.encode(["Hei."]), GenerationOptions(max_new_tokens=8, num_beams=1))
@@ -174,7 +228,9 @@ def models_check() -> None:
             continue
         typer.secho(f"{spec.key}: ok ({backend.engine}, loaded in {pool.load_seconds[spec.key]:.1f}s, "
                     f"max input {backend.max_input_tokens} tokens, sample {output[:40]!r})", fg="green")
-    raise typer.Exit(1 if bad else 0)
+    for line, colour in _coverage_lines(registry, covered, settings.models_dir):
+        typer.secho(line, fg=colour)
+    raise typer.Exit(1 if bad or not covered.ready else 0)
 
 
 @models_app.command("convert")

@@ -14,6 +14,7 @@ from .config import Settings
 from .detect import Detection, Routing, detect, detectable_codes
 from .errors import EmptyText, PayloadTooLarge
 from .languages import ENGLISH
+from .modelstore import locate, route
 from .observability.metrics import observe_cache
 from .quality import Flag, check_summary
 from .registry import ModelSpec, Registry
@@ -61,6 +62,7 @@ class Plan:
     style: Style | None  # None: no summary
     method: Method | None
     summarizer: ModelSpec | None  # the abstractive model; None for extractive or no summary
+    warnings: tuple[str, ...] = ()  # e.g. fallback_model: the catch-all stands in for a missing model
 
 
 class Pipeline:
@@ -87,14 +89,21 @@ class Pipeline:
     # -- decisions, made once per request ----------------------------------------------------------
 
     def plan(self, lang: str, summary: SummaryRequest | None) -> Plan:
-        """Route `lang` and resolve the summary options; an unserved language or unknown style is a 4xx here,
-        before any model work."""
-        translator = self.registry.translator_for(lang) if lang != ENGLISH else None
+        """Route `lang` and resolve the summary options, before any model work: an unknown language or style is a
+        4xx here, and a language neither its own model nor the catch-all can translate on this machine a 503."""
+        translator, warnings = self._route(lang) if lang != ENGLISH else (None, ())
         if summary is None:
-            return Plan(lang, translator, None, None, None)
+            return Plan(lang, translator, None, None, None, warnings)
         method = summary.method or self.summary_settings.summary_method
         summarizer = self.registry.summarizer if method == "abstractive" else None
-        return Plan(lang, translator, self.prompts.style(summary.style), method, summarizer)
+        return Plan(lang, translator, self.prompts.style(summary.style), method, summarizer, warnings)
+
+    def _route(self, lang: str) -> tuple[ModelSpec, tuple[str, ...]]:
+        """The present model for `lang`: its own, else the catch-all with a warning; neither present is a 503."""
+        models_dir = self.models.models_dir
+        chosen = route(self.registry, lang, lambda spec: locate(spec, models_dir).present)
+        warning = chosen.warning()
+        return chosen.require(self.registry, models_dir), (warning,) if warning else ()
 
     # -- single steps (also served on their own endpoints) ------------------------------------
 
@@ -126,8 +135,9 @@ class Pipeline:
         """Languages detection can return (others must be given as `source_lang`)."""
         return detectable_codes(self.detection_settings.detector, self.routing)
 
-    def translate(self, text: str, lang: str) -> Translation:
-        return self._translate(text, lang, self.registry.translator_for(lang))
+    def translate(self, text: str, lang: str, translator: ModelSpec | None = None) -> Translation:
+        """Translate with `translator` (a plan's), else with the model that serves `lang` on this machine."""
+        return self._translate(text, lang, translator or self._route(lang)[0])
 
     def _translate(self, text: str, lang: str, translator: ModelSpec) -> Translation:
         return translate(text, lang, self.pool.get(translator), self.translation_settings)
@@ -154,7 +164,8 @@ class Pipeline:
         with _timed(timings, "detect"):
             detection = self._detect(cleaned.text, request.source_lang)
         warnings = list(detection.warnings)
-        plan = self.plan(detection.language.code, request.summary)  # unserved language: 422 before model work
+        plan = self.plan(detection.language.code, request.summary)  # 422 / 503 for a language, before model work
+        warnings.extend(plan.warnings)
         key = self._cache_key(cleaned.text, plan, request)
         with _timed(timings, "cache"):
             hit = self.cache.get(key)

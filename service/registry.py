@@ -38,6 +38,7 @@ class ModelSpec:
 class Registry:
     models: dict[str, ModelSpec]
     summarizer_key: str
+    default_keys: tuple[str, ...] = ()  # what `wirebrief models pull` fetches with no arguments
 
     @classmethod
     def load(cls, path: Path) -> "Registry":
@@ -49,7 +50,11 @@ class Registry:
         summarizer = raw.get("summarizer", "")
         if models.get(summarizer, None) is None or models[summarizer].task != "summarization":
             raise RegistryError(f"{path}: 'summarizer' must name a summarization entry, got {summarizer!r}")
-        registry = cls(models=models, summarizer_key=summarizer)
+        defaults = tuple(raw.get("defaults", ()))
+        unknown = [key for key in defaults if key not in models]
+        if unknown:
+            raise RegistryError(f"{path}: 'defaults' names no such model: {', '.join(unknown)}")
+        registry = cls(models=models, summarizer_key=summarizer, default_keys=defaults)
         registry._check_languages(path)
         return registry
 
@@ -67,6 +72,18 @@ class Registry:
     @property
     def summarizer(self) -> ModelSpec:
         return self.models[self.summarizer_key]
+
+    @property
+    def catch_all(self) -> ModelSpec | None:
+        """The `"*"` translation entry: it serves languages without their own model, and stands in for a
+        dedicated model that is not on this machine."""
+        return next((spec for spec in self.translation_models() if WILDCARD in spec.languages), None)
+
+    @property
+    def defaults(self) -> list[ModelSpec]:
+        """The models a fresh machine fetches (`defaults`, else the catch-all and the summarizer)."""
+        keys = self.default_keys or tuple(s.key for s in (self.catch_all, self.summarizer) if s is not None)
+        return [self.models[key] for key in keys]
 
     def translator_for(self, lang: str) -> ModelSpec:
         """The model that translates `lang` to English: an exact entry, else the wildcard one."""

@@ -44,14 +44,16 @@ def ensure_models() -> dict[str, Path]:
 
 
 def write_registry(path: Path, marian: Path, bart: Path | None, *, summarizer_present: bool = True,
-                   german_present: bool = False) -> Path:
+                   german_present: bool = False, catch_all_present: bool = True) -> Path:
     """A registry like the shipped one: gmq and the catch-all are tiny Marian.
 
-    German is not on disk unless `german_present` (tests of the documented 503 need a missing model; a fully
-    provisioned server, as the fuzz test and the load run want, has none).
+    German is not on disk unless `german_present` (while the catch-all is present, it translates German with a
+    fallback warning; a fully provisioned server, as the fuzz test and the load run want, has every model).
+    Without `catch_all_present`, German and every language without its own model have no model at all: 503.
     """
     bart_entry = f'path = "{bart}"' if summarizer_present and bart else 'path = "/nonexistent/distilbart"'
     german_entry = f'path = "{marian}"' if german_present else ""
+    catch_all_path = marian if catch_all_present else "/nonexistent/opus-mt-mul-en"
     path.write_text(f"""
 summarizer = "distilbart-cnn"
 
@@ -70,7 +72,7 @@ languages = ["de"]
 [models.opus-mt-mul-en]
 task = "translation"
 hub_id = "Helsinki-NLP/opus-mt-mul-en"
-path = "{marian}"
+path = "{catch_all_path}"
 languages = ["*"]
 
 [models.distilbart-cnn]

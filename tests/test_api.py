@@ -103,9 +103,10 @@ def test_languages(client: TestClient) -> None:
     rows = {row["code"]: row for row in client.get("/v1/languages").json()}
     assert rows["no"]["model"] == "opus-mt-gmq-en" and rows["no"]["detectable"] is True
     assert rows["nb"]["model"] == "opus-mt-gmq-en" and rows["nb"]["detectable"] is False
-    assert rows["de"]["model"] == "opus-mt-de-en"
-    assert rows["ja"]["model"] == "opus-mt-mul-en"
-    assert rows["en"]["model"] is None
+    assert rows["de"] == {"code": "de", "name": "German", "model": "opus-mt-mul-en", "preferred_model": "opus-mt-de-en",
+                          "fallback": True, "detectable": True}
+    assert rows["ja"]["model"] == rows["ja"]["preferred_model"] == "opus-mt-mul-en" and not rows["ja"]["fallback"]
+    assert rows["en"]["model"] is None and rows["en"]["preferred_model"] is None and not rows["en"]["fallback"]
 
 
 def test_health_and_docs(client: TestClient) -> None:
@@ -117,20 +118,26 @@ def test_health_and_docs(client: TestClient) -> None:
     assert set(content) == {"application/json", "text/plain"}
 
 
-def test_ready_lists_every_model(client: TestClient) -> None:
+def test_ready_lists_every_model_and_a_missing_optional_one_is_not_fatal(client: TestClient) -> None:
     response = client.get("/ready")
     states = {m["key"]: m["state"] for m in response.json()["models"]}
     assert states["opus-mt-de-en"] == "missing" and states["opus-mt-gmq-en"] in ("present", "loaded")
-    assert response.status_code == 503 and response.json()["ready"] is False
+    assert response.status_code == 200 and response.json()["ready"] is True
+    assert response.json()["optional_missing"] == ["opus-mt-de-en"]
+    assert response.json()["unserved_languages"] == []
     assert "wirebrief models pull --model opus-mt-de-en" in response.json()["missing_hint"]
 
 
-def test_missing_model_is_a_clear_503(client: TestClient) -> None:
-    response = client.post("/v1/articles", json={"text": "Das ist ein Test.", "source_lang": "de"})
-    assert response.status_code == 503
-    error = response.json()["error"]
-    assert error["code"] == "model_unavailable"
-    assert "opus-mt-de-en" in error["message"] and "wirebrief models pull --model opus-mt-de-en" in error["message"]
+def test_missing_dedicated_model_falls_back_to_the_catch_all(client: TestClient) -> None:
+    response = client.post("/v1/articles", json={"text": "Das ist ein Test.", "source_lang": "de",
+                                                 "summary": {"method": "extractive"}})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["translation"]["model"] == "Helsinki-NLP/opus-mt-mul-en"
+    [warning] = [w for w in body["warnings"] if w.startswith("fallback_model:")]
+    assert warning.startswith("fallback_model: de is translated by opus-mt-mul-en because opus-mt-de-en is not "
+                              "on this machine; pull it with `")
+    assert warning.endswith("wirebrief models pull --lang de`")
 
 
 def test_missing_summarizer_still_allows_extractive(tiny_models, tmp_path: Path) -> None:
@@ -141,8 +148,11 @@ def test_missing_summarizer_still_allows_extractive(tiny_models, tmp_path: Path)
         assert client.post("/v1/articles", json={"text": text}).json()["error"]["code"] == "model_unavailable"
         ok = client.post("/v1/articles", json={"text": text, "summary": {"method": "extractive"}})
         assert ok.status_code == 200 and ok.json()["summary"]["method"] == "extractive"
-        states = {m["key"]: m["state"] for m in client.get("/ready").json()["models"]}
+        ready = client.get("/ready")
+        states = {m["key"]: m["state"] for m in ready.json()["models"]}
         assert states["distilbart-cnn"] == "missing"
+        assert ready.status_code == 503, "summaries are abstractive by default: the summarizer is needed"
+        assert ready.json()["unserved_languages"] == [] and ready.json()["optional_missing"] == ["opus-mt-de-en"]
 
 
 BAD_INPUTS = [

@@ -4,7 +4,7 @@ import pytest
 
 from testkit import PROJECT_ROOT
 from service.errors import UnsupportedLanguage
-from service.modelstore import PullError, fetch_hint, locate, pull, snapshot_dir
+from service.modelstore import PullError, fetch_hint, locate, plan_download, snapshot_dir
 from service.registry import Registry, RegistryError
 
 SHIPPED = Registry.load(PROJECT_ROOT / "models" / "registry.toml")
@@ -93,5 +93,5 @@ def test_hand_copied_snapshot_is_found(tmp_path: Path) -> None:
 def test_pull_offline_fails_at_once_with_instructions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(PullError, match="copy a downloaded snapshot of Helsinki-NLP/opus-mt-gmq-en"):
-        pull(SHIPPED.translator_for("no"), tmp_path, timeout_s=1.0)
+        plan_download(SHIPPED.translator_for("no"), tmp_path, timeout_s=1.0)
     assert not (tmp_path / "Helsinki-NLP--opus-mt-gmq-en").exists()

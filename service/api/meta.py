@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
 from ..languages import ENGLISH, NAMES
-from ..modelstore import fetch_hint
+from ..modelstore import coverage, fetch_hint, present_keys, route
 from ..pipeline import Pipeline
 from ..contracts import schemas
 from .deps import get_pipeline
@@ -22,14 +22,20 @@ async def health() -> dict[str, str]:
 @router.get("/ready", response_model=schemas.ReadyOut, summary="Readiness: which models are loaded, present, missing",
             responses={503: {"model": schemas.ReadyOut}})
 async def ready(pipeline: Pipeline = Depends(get_pipeline)) -> JSONResponse:
+    """200 while every served language has a present model (its own or the catch-all); missing optional
+    models are listed, not fatal."""
     states = pipeline.pool.status()
-    missing = [s for s in states if s.state == "missing"]
-    hint = "; ".join(fetch_hint(pipeline.registry.models[s.key], pipeline.models.models_dir) for s in missing)
+    present = {s.key for s in states if s.state != "missing"}
+    covered = coverage(pipeline.registry, present,
+                       needs_summarizer=pipeline.summary_settings.summary_method == "abstractive")
+    hint = "; ".join(fetch_hint(spec, pipeline.models.models_dir) for spec in covered.missing)
     body = schemas.ReadyOut(
-        ready=not missing,
+        ready=covered.ready,
         models=[schemas.ModelStateOut(key=s.key, task=s.task, model_id=s.model_id, state=s.state, path=s.path,
                                       languages=list(s.languages), engine=s.engine) for s in states],
         missing_hint=hint or None,
+        optional_missing=[spec.key for spec in covered.optional],
+        unserved_languages=list(covered.unserved),
     )
     return JSONResponse(body.model_dump(), status_code=200 if body.ready else 503)
 
@@ -37,9 +43,12 @@ async def ready(pipeline: Pipeline = Depends(get_pipeline)) -> JSONResponse:
 @router.get("/v1/languages", response_model=list[schemas.LanguageEntry], summary="Languages and their models")
 async def languages(pipeline: Pipeline = Depends(get_pipeline)) -> list[schemas.LanguageEntry]:
     detectable = pipeline.detectable_codes()
-    return [
-        schemas.LanguageEntry(code=code, name=name,
-                              model=None if code == ENGLISH else pipeline.registry.translator_for(code).key,
-                              detectable=code in detectable)
-        for code, name in sorted(NAMES.items())
-    ]
+    present = present_keys(pipeline.registry, pipeline.models.models_dir)
+    entries = []
+    for code, name in sorted(NAMES.items()):
+        chosen = None if code == ENGLISH else route(pipeline.registry, code, lambda spec: spec.key in present)
+        entries.append(schemas.LanguageEntry(
+            code=code, name=name, model=chosen.model.key if chosen and chosen.model else None,
+            preferred_model=chosen.preferred.key if chosen else None, fallback=bool(chosen and chosen.fallback),
+            detectable=code in detectable))
+    return entries

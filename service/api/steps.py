@@ -10,7 +10,6 @@ from starlette.concurrency import run_in_threadpool
 
 from ..config import ServerSettings
 from ..contracts import schemas, views
-from ..languages import ENGLISH
 from ..pipeline import ArticleRequest, Pipeline, SummaryRequest
 from .body import article_body
 from .deps import get_pipeline, get_server_settings
@@ -39,11 +38,11 @@ async def translate(request: Request, pipeline: Pipeline = Depends(get_pipeline)
 def _translate(pipeline: Pipeline, body: schemas.TranslateIn) -> schemas.TranslateOut:
     text = pipeline.clean(body.text).text if body.clean else pipeline.check_text(body.text)
     detection = pipeline.detect(text, body.source_lang)
-    translation = None
-    if detection.language.code != ENGLISH:
-        translation = pipeline.translate(text, detection.language.code)
+    plan = pipeline.plan(detection.language.code, None)
+    translation = pipeline.translate(text, plan.language, plan.translator) if plan.translator else None
     return schemas.TranslateOut(language=views.detection(detection), translation=views.translation(translation),
-                                text=translation.text if translation else text, warnings=list(detection.warnings),
+                                text=translation.text if translation else text,
+                                warnings=[*detection.warnings, *plan.warnings],
                                 needs_review=bool(translation and translation.needs_review))
 
 

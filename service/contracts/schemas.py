@@ -162,15 +162,23 @@ class ModelStateOut(BaseModel):
 
 
 class ReadyOut(BaseModel):
-    ready: bool
+    ready: bool = Field(..., description="Every served language has a present model, and the summarizer is "
+                                         "present when summaries are abstractive by default.")
     models: list[ModelStateOut]
-    missing_hint: str | None
+    missing_hint: str | None = Field(..., description="How to fetch every missing model, optional ones included.")
+    optional_missing: list[str] = Field(..., description="Missing models whose work is done anyway (by the "
+                                                          "catch-all translation model, or extractive summaries).")
+    unserved_languages: list[str] = Field(..., description="Languages no present model translates "
+                                                            "(\"*\": every language without its own model).")
 
 
 class LanguageEntry(BaseModel):
     code: str
     name: str
-    model: str | None = Field(..., description="Translation model key; null for English (passed through).")
+    model: str | None = Field(..., description="The translation model that serves it on this machine now; null "
+                                               "for English (passed through) and when no present model serves it.")
+    preferred_model: str | None = Field(..., description="The model the registry names for it; null for English.")
+    fallback: bool = Field(..., description="True when the catch-all model stands in for the missing preferred one.")
     detectable: bool
 
 

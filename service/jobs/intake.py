@@ -84,8 +84,8 @@ def check_items(labelled: Iterable[tuple[str, JobItemIn]], pipeline: Pipeline, s
                 raise PayloadTooLarge(f"text is {size} bytes; the limit is {settings.job_max_item_bytes} "
                                       "(WIREBRIEF_JOB_MAX_ITEM_BYTES)")
             pipeline.check_text(item.text)
-            if item.source_lang is not None:
-                normalize_code(item.source_lang)
+            if item.source_lang is not None:  # unknown: 422; no present model (even the catch-all): 503, as sync
+                pipeline.plan(normalize_code(item.source_lang), None)
             if item.summary:
                 pipeline.prompts.style(item.summary.style)
         except WirebriefError as exc:

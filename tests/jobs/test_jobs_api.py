@@ -7,6 +7,7 @@ import json
 import pytest
 
 from conftest import NORWEGIAN_SEED, seed_text
+from service.errors import ModelUnavailable
 from jobs.support import EXTRACTIVE, english_items, jsonl, norwegian_items, result_lines, wait_final, wait_until
 
 JSONL_TYPE = {"content-type": "application/jsonl"}
@@ -209,8 +210,17 @@ def test_an_unexpected_crash_reaches_the_client_sanitized_as_on_the_http_path(ma
 
 
 def test_transient_errors_retry_up_to_the_bound_then_the_job_fails(make_client) -> None:
-    """German needs opus-mt-de-en, which is not on disk: 503 model_unavailable is worth retrying, thrice."""
+    """A model that fails to load answers 503 model_unavailable: worth retrying, thrice."""
     client = make_client(job_item_max_attempts=3)
+    pipeline = client.app.state.pipeline
+    real_process = pipeline.process
+
+    def unloadable(request):  # noqa: ANN001, ANN202 - the pipeline's own signature
+        if request.text.startswith("Der"):
+            raise ModelUnavailable("model opus-mt-de-en at /models/de failed to load (OSError: truncated)")
+        return real_process(request)
+
+    pipeline.process = unloadable
     job = client.post("/v1/jobs", json={"items": [{"custom_id": "de", "source_lang": "de", "summary": EXTRACTIVE,
                                                    "text": "Der Stadtrat hat am Dienstag den Haushalt beschlossen."}]})
     done = wait_final(client, job.json()["id"])
