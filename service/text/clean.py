@@ -79,6 +79,7 @@ class _Rules:
     duplicate_rule: str
     duplicate_min_words: int
     furniture: _Furniture
+    article: _Article
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,21 @@ class _Furniture:
     min_furniture: int
     min_furniture_share: float
     stop_words: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Article:
+    """Thresholds of the main-block reading; see [article] in boilerplate.toml."""
+
+    rule: str
+    good_min_words: int
+    good_min_stop_share: float
+    bad_cost: float
+    removed_cost: float
+    neutral_value: float
+    max_gap: float
+    neutral_refund: float
+    shape: _Furniture  # its stop words and title-case reading
 
 
 #: the working state of one paragraph: its text and, per character, its offset in the input
@@ -113,8 +129,9 @@ def clean(raw: str) -> CleanResult:
         found.append((offset, Removal(rule, text, input_line[bisect.bisect_right(starts, offset) - 1] + 1)))
 
     kept: list[tuple[str, int]] = []  # paragraph, offset of its first character
+    positions: list[int] = []  # of each kept paragraph, its place among all the input's paragraphs
     follow = 0  # related-link headlines still to drop after a bare "Read more:"
-    for group in paragraph_lines(lines):
+    for position, group in enumerate(paragraph_lines(lines)):
         text = " ".join(lines[i] for i in group)
         origin = list(itertools.chain.from_iterable(  # a wrapped line's joining space is its "\n"
             range(starts[i] - (i != group[0]), starts[i] + len(lines[i])) for i in group))
@@ -127,7 +144,8 @@ def clean(raw: str) -> CleanResult:
         elif text:
             follow = 0
             kept.append((text, origin[0]))
-    kept = _drop_furniture(rules.furniture, kept, report)
+            positions.append(position)
+    kept = _drop_furniture(rules.furniture, _keep_article(rules.article, kept, positions, report), report)
     found.sort(key=lambda item: item[0])
     return CleanResult("\n\n".join(text for text, _ in kept), tuple(removal for _, removal in found))
 
@@ -154,21 +172,96 @@ def _drop_furniture(rules: _Furniture, paragraphs: list[tuple[str, int]],
     return kept
 
 
-def _shape(rules: _Furniture, text: str) -> str:
-    """"prose", "furniture" or "other" for one paragraph, from its length, end, case and stop words."""
+def _keep_article(rules: _Article, paragraphs: list[tuple[str, int]], positions: list[int],
+                  report: _Report) -> list[tuple[str, int]]:
+    """Keep the article's main block; drop what lies beyond a long stretch of page furniture on either side.
+
+    Paragraphs read as "good" (long prose), "bad" (no sentence: headlines, menu items, names; and every
+    paragraph a rule removed) or neither (short prose, data lines). The main block is the run of paragraphs
+    densest in good prose: each good paragraph adds its words, each bad one costs `bad_cost` (the best-sum
+    run, as in Kadane's algorithm), so a list inside an article is crossed and a column of teasers between
+    furniture is not. Before and after it, paragraphs stay while fewer than `max_gap` bad ones lie between
+    them and the block; nothing inside it goes.
+    """
+    kinds = [_kind(rules, text) for text, _ in paragraphs]
+    removed_before = [position - previous - 1 for previous, position in zip([-1, *positions], positions)]
+    best, best_span = 0.0, None
+    running, start = 0.0, 0
+    for i, kind in enumerate(kinds):
+        value = (len(paragraphs[i][0].split()) if kind == "good"
+                 else rules.neutral_value if kind == "neutral" else -rules.bad_cost)
+        if running - rules.removed_cost * removed_before[i] <= 0:
+            running, start = 0.0, i
+        else:
+            running -= rules.removed_cost * removed_before[i]
+        running += value
+        if running > best:
+            best, best_span = running, (start, i)
+    if best_span is None:
+        return paragraphs
+    first, last = best_span
+    keep = [first <= i <= last for i in range(len(paragraphs))]
+    for side in (range(first - 1, -1, -1), range(last + 1, len(paragraphs))):
+        budget = rules.max_gap  # bad paragraphs it takes to end the article; short prose and data win some back
+        for i in side:
+            budget -= removed_before[i + 1] if side.step < 0 else removed_before[i]
+            budget = budget - 1 if kinds[i] == "bad" else min(rules.max_gap, budget + rules.neutral_refund)
+            if budget <= 0:
+                break
+            keep[i] = True
+    kept: list[tuple[str, int]] = []
+    for i, (text, offset) in enumerate(paragraphs):
+        if keep[i]:
+            kept.append((text, offset))
+        else:
+            report(rules.rule, text, offset)
+    return kept
+
+
+def _kind(rules: _Article, text: str) -> str:
+    """"good", "bad" or "neutral" for one paragraph (see _keep_article)."""
+    m = _measure(rules.shape, text)
+    if (not m.title_case and m.length >= rules.good_min_words and m.stop_share >= rules.good_min_stop_share
+            and (m.ends_sentence or m.length >= rules.shape.prose_min_words)):
+        return "good"
+    if (m.has_digit and not m.title_case) or _shape(rules.shape, text) == "prose":
+        return "neutral"
+    return "bad"
+
+
+@dataclass(frozen=True)
+class _Measure:
+    """What the shape readings look at in one paragraph."""
+
+    length: int  # words, or characters / 10 for scripts written without spaces
+    stop_share: float  # of its words, the share that are common function words
+    ends_sentence: bool
+    title_case: bool  # Title Cased Like A Headline
+    has_digit: bool
+
+
+def _measure(rules: _Furniture, text: str) -> _Measure:
     words = [word.strip(_EDGE_PUNCTUATION) for word in text.split()]
     words = [word for word in words if word]
-    length = max(len(words), len(text) // 10)  # scripts written without spaces count by characters
     lettered = [word for word in words if word[0].isalpha()]
     capitals = sum(word[0].isupper() for word in lettered)
-    title_case = (len(lettered) >= rules.title_case_min_words
-                  and capitals >= rules.title_case_share * len(lettered))
-    ends_sentence = bool(_ENDS_SENTENCE.search(text))
-    stop_share = sum(word.lower() in rules.stop_words for word in words) / max(1, len(words))
-    if not title_case and (ends_sentence or (length >= rules.prose_min_words
-                                             and stop_share >= rules.prose_min_stop_share)):
+    return _Measure(
+        length=max(len(words), len(text) // 10),
+        stop_share=sum(word.lower() in rules.stop_words for word in words) / max(1, len(words)),
+        ends_sentence=bool(_ENDS_SENTENCE.search(text)),
+        title_case=(len(lettered) >= rules.title_case_min_words
+                    and capitals >= rules.title_case_share * len(lettered)),
+        has_digit=bool(_DIGIT.search(text)),
+    )
+
+
+def _shape(rules: _Furniture, text: str) -> str:
+    """"prose", "furniture" or "other" for one paragraph, from its length, end, case and stop words."""
+    m = _measure(rules, text)
+    if not m.title_case and (m.ends_sentence or (m.length >= rules.prose_min_words
+                                                 and m.stop_share >= rules.prose_min_stop_share)):
         return "prose"
-    if not ends_sentence and not _DIGIT.search(text) and (length <= rules.max_short_words or title_case):
+    if not m.ends_sentence and not m.has_digit and (m.length <= rules.max_short_words or m.title_case):
         return "furniture"  # a line with a figure is data (a price, a date, a score, a table cell), not a menu
     return "other"
 
@@ -285,6 +378,18 @@ def _rules() -> _Rules:
     more, duplicate, shape = data["read_more"], data["duplicate_sentence"], data["furniture"]
     labels = "|".join(re.escape(label) for label in more["labels"])
     with_title = (more["rule"], re.compile(rf"(?:{labels})\s?:\s?\S.*", re.IGNORECASE))
+    furniture = _Furniture(
+        rule=shape["rule"],
+        max_short_words=shape["max_short_words"],
+        title_case_share=shape["title_case_share"],
+        title_case_min_words=shape["title_case_min_words"],
+        prose_min_words=shape["prose_min_words"],
+        prose_min_stop_share=shape["prose_min_stop_share"],
+        min_furniture=shape["min_furniture"],
+        min_furniture_share=shape["min_furniture_share"],
+        stop_words=frozenset(word for words in shape["stop_words"].values() for word in words),
+    )
+    article = data["article"]
     return _Rules(
         line=(with_title, *compiled["line"]),
         inline=tuple(compiled["inline"]),
@@ -295,15 +400,16 @@ def _rules() -> _Rules:
         max_title_chars=more["max_title_chars"],
         duplicate_rule=duplicate["rule"],
         duplicate_min_words=duplicate["min_words"],
-        furniture=_Furniture(
-            rule=shape["rule"],
-            max_short_words=shape["max_short_words"],
-            title_case_share=shape["title_case_share"],
-            title_case_min_words=shape["title_case_min_words"],
-            prose_min_words=shape["prose_min_words"],
-            prose_min_stop_share=shape["prose_min_stop_share"],
-            min_furniture=shape["min_furniture"],
-            min_furniture_share=shape["min_furniture_share"],
-            stop_words=frozenset(word for words in shape["stop_words"].values() for word in words),
+        furniture=furniture,
+        article=_Article(
+            rule=article["rule"],
+            good_min_words=article["good_min_words"],
+            good_min_stop_share=article["good_min_stop_share"],
+            bad_cost=article["bad_cost"],
+            removed_cost=article["removed_cost"],
+            neutral_value=article["neutral_value"],
+            max_gap=article["max_gap"],
+            neutral_refund=article["neutral_refund"],
+            shape=furniture,
         ),
     )
