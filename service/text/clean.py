@@ -102,9 +102,12 @@ class _Article:
     """Thresholds of the main-block reading; see [article] in boilerplate.toml."""
 
     rule: str
+    repeat_rule: str
+    repeat_min_words: int
     good_min_words: int
     good_min_stop_share: float
     bad_cost: float
+    bad_unit_words: int
     removed_cost: float
     neutral_value: float
     max_gap: float
@@ -145,7 +148,8 @@ def clean(raw: str) -> CleanResult:
             follow = 0
             kept.append((text, origin[0]))
             positions.append(position)
-    kept = _drop_furniture(rules.furniture, _keep_article(rules.article, kept, positions, report), report)
+    kept = _keep_article(rules.article, kept, positions, report)
+    kept = _drop_furniture(rules.furniture, _drop_repeats(rules.article, kept, report), report)
     found.sort(key=lambda item: item[0])
     return CleanResult("\n\n".join(text for text, _ in kept), tuple(removal for _, removal in found))
 
@@ -183,13 +187,21 @@ def _keep_article(rules: _Article, paragraphs: list[tuple[str, int]], positions:
     furniture is not. Before and after it, paragraphs stay while fewer than `max_gap` bad ones lie between
     them and the block; nothing inside it goes.
     """
-    kinds = [_kind(rules, text) for text, _ in paragraphs]
     removed_before = [position - previous - 1 for previous, position in zip([-1, *positions], positions)]
+    seen: set[str] = set()
+    repeats = []  # a long paragraph seen before is a copy: a teaser of this very story, a caption shown twice
+    for text, _ in paragraphs:
+        repeats.append(text in seen)
+        if len(text.split()) >= rules.repeat_min_words:
+            seen.add(text)
+    kinds = ["bad" if repeat else _kind(rules, text) for (text, _), repeat in zip(paragraphs, repeats)]
+    weights = [1 if repeat else 1 + len(text.split()) // rules.bad_unit_words  # a joined menu weighs more
+               for (text, _), repeat in zip(paragraphs, repeats)]
     best, best_span = 0.0, None
     running, start = 0.0, 0
     for i, kind in enumerate(kinds):
         value = (len(paragraphs[i][0].split()) if kind == "good"
-                 else rules.neutral_value if kind == "neutral" else -rules.bad_cost)
+                 else rules.neutral_value if kind == "neutral" else -rules.bad_cost * weights[i])
         if running - rules.removed_cost * removed_before[i] <= 0:
             running, start = 0.0, i
         else:
@@ -205,7 +217,7 @@ def _keep_article(rules: _Article, paragraphs: list[tuple[str, int]], positions:
         budget = rules.max_gap  # bad paragraphs it takes to end the article; short prose and data win some back
         for i in side:
             budget -= removed_before[i + 1] if side.step < 0 else removed_before[i]
-            budget = budget - 1 if kinds[i] == "bad" else min(rules.max_gap, budget + rules.neutral_refund)
+            budget = budget - weights[i] if kinds[i] == "bad" else min(rules.max_gap, budget + rules.neutral_refund)
             if budget <= 0:
                 break
             keep[i] = True
@@ -218,13 +230,28 @@ def _keep_article(rules: _Article, paragraphs: list[tuple[str, int]], positions:
     return kept
 
 
+def _drop_repeats(rules: _Article, paragraphs: list[tuple[str, int]],
+                  report: _Report) -> list[tuple[str, int]]:
+    """Drop a long paragraph that repeats one kept before it word for word (the first copy stays)."""
+    seen: set[str] = set()
+    kept: list[tuple[str, int]] = []
+    for text, offset in paragraphs:
+        if text in seen:
+            report(rules.repeat_rule, text, offset)
+            continue
+        if len(text.split()) >= rules.repeat_min_words:
+            seen.add(text)
+        kept.append((text, offset))
+    return kept
+
+
 def _kind(rules: _Article, text: str) -> str:
     """"good", "bad" or "neutral" for one paragraph (see _keep_article)."""
     m = _measure(rules.shape, text)
     if (not m.title_case and m.length >= rules.good_min_words and m.stop_share >= rules.good_min_stop_share
             and (m.ends_sentence or m.length >= rules.shape.prose_min_words)):
         return "good"
-    if (m.has_digit and not m.title_case) or _shape(rules.shape, text) == "prose":
+    if m.has_digit or _shape(rules.shape, text) == "prose":
         return "neutral"
     return "bad"
 
@@ -403,9 +430,12 @@ def _rules() -> _Rules:
         furniture=furniture,
         article=_Article(
             rule=article["rule"],
+            repeat_rule=article["repeat_rule"],
+            repeat_min_words=article["repeat_min_words"],
             good_min_words=article["good_min_words"],
             good_min_stop_share=article["good_min_stop_share"],
             bad_cost=article["bad_cost"],
+            bad_unit_words=article["bad_unit_words"],
             removed_cost=article["removed_cost"],
             neutral_value=article["neutral_value"],
             max_gap=article["max_gap"],
