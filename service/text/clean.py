@@ -102,6 +102,7 @@ class _Article:
     """Thresholds of the main-block reading; see [article] in boilerplate.toml."""
 
     rule: str
+    ends_at: frozenset[str]  # rules whose removals show the article is over
     repeat_rule: str
     repeat_min_words: int
     good_min_words: int
@@ -133,12 +134,16 @@ def clean(raw: str) -> CleanResult:
 
     kept: list[tuple[str, int]] = []  # paragraph, offset of its first character
     positions: list[int] = []  # of each kept paragraph, its place among all the input's paragraphs
+    end: int | None = None  # place of the first paragraph that shows the article is over (a comment's header)
     follow = 0  # related-link headlines still to drop after a bare "Read more:"
     for position, group in enumerate(paragraph_lines(lines)):
         text = " ".join(lines[i] for i in group)
         origin = list(itertools.chain.from_iterable(  # a wrapped line's joining space is its "\n"
             range(starts[i] - (i != group[0]), starts[i] + len(lines[i])) for i in group))
+        reported = len(found)
         (text, origin), triggered = _apply(rules, (text, origin), report)
+        if end is None and any(removal.rule in rules.article.ends_at for _, removal in found[reported:]):
+            end = position
         if triggered:
             follow = rules.max_follow
         elif text and follow and not _ENDS_IN_PERIOD.search(text) and len(text) <= rules.max_title_chars:
@@ -148,8 +153,13 @@ def clean(raw: str) -> CleanResult:
             follow = 0
             kept.append((text, origin[0]))
             positions.append(position)
-    kept = _keep_article(rules.article, kept, positions, report)
-    kept = _drop_furniture(rules.furniture, _drop_repeats(rules.article, kept, report), report)
+    while True:  # to a fixed point, so that cleaning the result again, where the removed are gone, finds nothing
+        before = len(kept)
+        kept = _keep_article(rules.article, kept, positions, end, report)
+        kept = _drop_furniture(rules.furniture, _drop_repeats(rules.article, kept, report), report)
+        if len(kept) == before and len(positions) == before and end is None and positions == list(range(before)):
+            break
+        positions, end = list(range(len(kept))), None
     found.sort(key=lambda item: item[0])
     return CleanResult("\n\n".join(text for text, _ in kept), tuple(removal for _, removal in found))
 
@@ -176,7 +186,7 @@ def _drop_furniture(rules: _Furniture, paragraphs: list[tuple[str, int]],
     return kept
 
 
-def _keep_article(rules: _Article, paragraphs: list[tuple[str, int]], positions: list[int],
+def _keep_article(rules: _Article, paragraphs: list[tuple[str, int]], positions: list[int], end: int | None,
                   report: _Report) -> list[tuple[str, int]]:
     """Keep the article's main block; drop what lies beyond a long stretch of page furniture on either side.
 
@@ -197,9 +207,14 @@ def _keep_article(rules: _Article, paragraphs: list[tuple[str, int]], positions:
     kinds = ["bad" if repeat else _kind(rules, text) for (text, _), repeat in zip(paragraphs, repeats)]
     weights = [1 if repeat else 1 + len(text.split()) // rules.bad_unit_words  # a joined menu weighs more
                for (text, _), repeat in zip(paragraphs, repeats)]
+    limit = len(paragraphs)
+    if end is not None:  # the article comes before the comments, if any of its prose does
+        before_end = bisect.bisect_left(positions, end)
+        if "good" in kinds[:before_end]:
+            limit = before_end
     best, best_span = 0.0, None
     running, start = 0.0, 0
-    for i, kind in enumerate(kinds):
+    for i, kind in enumerate(kinds[:limit]):
         value = (len(paragraphs[i][0].split()) if kind == "good"
                  else rules.neutral_value if kind == "neutral" else -rules.bad_cost * weights[i])
         if running - rules.removed_cost * removed_before[i] <= 0:
@@ -213,7 +228,7 @@ def _keep_article(rules: _Article, paragraphs: list[tuple[str, int]], positions:
         return paragraphs
     first, last = best_span
     keep = [first <= i <= last for i in range(len(paragraphs))]
-    for side in (range(first - 1, -1, -1), range(last + 1, len(paragraphs))):
+    for side in (range(first - 1, -1, -1), range(last + 1, limit)):
         budget = rules.max_gap  # bad paragraphs it takes to end the article; short prose and data win some back
         for i in side:
             budget -= removed_before[i + 1] if side.step < 0 else removed_before[i]
@@ -430,6 +445,7 @@ def _rules() -> _Rules:
         furniture=furniture,
         article=_Article(
             rule=article["rule"],
+            ends_at=frozenset(article["ends_at"]),
             repeat_rule=article["repeat_rule"],
             repeat_min_words=article["repeat_min_words"],
             good_min_words=article["good_min_words"],
