@@ -103,6 +103,7 @@ class _Article:
 
     rule: str
     ends_at: frozenset[str]  # rules whose removals show the article is over
+    formatting: frozenset[str]  # rules whose removals are list markers and separators, not page furniture
     repeat_rule: str
     repeat_min_words: int
     good_min_words: int
@@ -136,12 +137,16 @@ def clean(raw: str) -> CleanResult:
     positions: list[int] = []  # of each kept paragraph, its place among all the input's paragraphs
     end: int | None = None  # place of the first paragraph that shows the article is over (a comment's header)
     follow = 0  # related-link headlines still to drop after a bare "Read more:"
-    for position, group in enumerate(paragraph_lines(lines)):
+    position = -1
+    for group in paragraph_lines(lines):
         text = " ".join(lines[i] for i in group)
         origin = list(itertools.chain.from_iterable(  # a wrapped line's joining space is its "\n"
             range(starts[i] - (i != group[0]), starts[i] + len(lines[i])) for i in group))
         reported = len(found)
         (text, origin), triggered = _apply(rules, (text, origin), report)
+        cut_by = {removal.rule for _, removal in found[reported:]}
+        if text or not cut_by <= rules.article.formatting:
+            position += 1  # a lone bullet or separator does not count: it is neither article nor page furniture
         if end is None and any(removal.rule in rules.article.ends_at for _, removal in found[reported:]):
             end = position
         if triggered:
@@ -446,6 +451,7 @@ def _rules() -> _Rules:
         article=_Article(
             rule=article["rule"],
             ends_at=frozenset(article["ends_at"]),
+            formatting=frozenset(article["formatting"]),
             repeat_rule=article["repeat_rule"],
             repeat_min_words=article["repeat_min_words"],
             good_min_words=article["good_min_words"],
