@@ -3,8 +3,9 @@
 The rules are data (boilerplate.toml). They run on whole paragraphs, repeatedly until
 nothing changes, so clean() is idempotent; every cut is reported with the input line it
 came from, so an editor can check that no real sentence was lost. What the rules leave is
-then read by shape (`_drop_furniture`): in runs of short, sentence-less paragraphs (menus,
-link lists, footers of a page dumped as text) the furniture goes; prose never does.
+then read by shape: of a whole page dumped as text, only the article's main block and what lies close to it stay
+(`_keep_article`), and in runs of short, sentence-less paragraphs (menus, link lists, footers) the furniture goes
+(`_drop_furniture`).
 
 Articles pasted as HTML are turned into text first (`_markup_to_text`): markup is not content,
 so it goes unreported, but line numbers still count lines of the input.
@@ -34,6 +35,7 @@ _WORD = re.compile(r"\S+")
 _ENDS_IN_PERIOD = re.compile(r"\.[\"'”’»)\]]*$")
 _ENDS_SENTENCE = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 _DIGIT = re.compile(r"\d")
+_LIST_ITEM = re.compile(r"(?:[-–—•·*▪●◦■►‣]|\d{1,3}[.)]|[a-z][.)])\s")  # "- item", "• item", "1. item", "b) item"
 _EDGE_PUNCTUATION = "\"'“”‘’«»„‚‹›()[]{}¿¡.,;:!?…*「」。、"
 
 # Only known HTML element names count as markup, so "x<y and z>w" in prose is not one. Elements whose content
@@ -111,9 +113,9 @@ class _Article:
     bad_cost: float
     bad_unit_words: int
     removed_cost: float
-    neutral_value: float
     max_gap: float
     neutral_refund: float
+    min_page_removed: int
     shape: _Furniture  # its stop words and title-case reading
 
 
@@ -158,13 +160,14 @@ def clean(raw: str) -> CleanResult:
             follow = 0
             kept.append((text, origin[0]))
             positions.append(position)
+    total = position + 1  # paragraphs of the input, bullets and separators aside
     while True:  # to a fixed point, so that cleaning the result again, where the removed are gone, finds nothing
         before = len(kept)
-        kept = _keep_article(rules.article, kept, positions, end, report)
+        kept = _keep_article(rules.article, kept, positions, total, end, report)
         kept = _drop_furniture(rules.furniture, _drop_repeats(rules.article, kept, report), report)
         if len(kept) == before and len(positions) == before and end is None and positions == list(range(before)):
             break
-        positions, end = list(range(len(kept))), None
+        positions, total, end = list(range(len(kept))), len(kept), None
     found.sort(key=lambda item: item[0])
     return CleanResult("\n\n".join(text for text, _ in kept), tuple(removal for _, removal in found))
 
@@ -191,16 +194,16 @@ def _drop_furniture(rules: _Furniture, paragraphs: list[tuple[str, int]],
     return kept
 
 
-def _keep_article(rules: _Article, paragraphs: list[tuple[str, int]], positions: list[int], end: int | None,
-                  report: _Report) -> list[tuple[str, int]]:
+def _keep_article(rules: _Article, paragraphs: list[tuple[str, int]], positions: list[int], total: int,
+                  end: int | None, report: _Report) -> list[tuple[str, int]]:
     """Keep the article's main block; drop what lies beyond a long stretch of page furniture on either side.
 
-    Paragraphs read as "good" (long prose), "bad" (no sentence: headlines, menu items, names; and every
-    paragraph a rule removed) or neither (short prose, data lines). The main block is the run of paragraphs
-    densest in good prose: each good paragraph adds its words, each bad one costs `bad_cost` (the best-sum
-    run, as in Kadane's algorithm), so a list inside an article is crossed and a column of teasers between
-    furniture is not. Before and after it, paragraphs stay while fewer than `max_gap` bad ones lie between
-    them and the block; nothing inside it goes.
+    Paragraphs read as "good" (long prose), "bad" (no sentence and no figure: headlines, menu items, names; and
+    repeats) or neutral (short prose, data lines, list items); every paragraph a rule removed counts against too.
+    The main block is the run with the best sum (Kadane's algorithm): good paragraphs add their words, bad and
+    removed ones cost, so a short list or table inside an article is crossed and a column of teasers between
+    furniture is not. Around it, paragraphs stay until the bad ones met use up `max_gap`; nothing inside goes.
+    A text with little removed around it is no page and stays whole; comments (`end`) come after the article.
     """
     removed_before = [position - previous - 1 for previous, position in zip([-1, *positions], positions)]
     seen: set[str] = set()
@@ -212,6 +215,8 @@ def _keep_article(rules: _Article, paragraphs: list[tuple[str, int]], positions:
     kinds = ["bad" if repeat else _kind(rules, text) for (text, _), repeat in zip(paragraphs, repeats)]
     weights = [1 if repeat else 1 + len(text.split()) // rules.bad_unit_words  # a joined menu weighs more
                for (text, _), repeat in zip(paragraphs, repeats)]
+    if total - len(paragraphs) < rules.min_page_removed:
+        return paragraphs  # too little page furniture around it to be a page: an article with a list stays whole
     limit = len(paragraphs)
     if end is not None:  # the article comes before the comments, if any of its prose does
         before_end = bisect.bisect_left(positions, end)
@@ -221,7 +226,7 @@ def _keep_article(rules: _Article, paragraphs: list[tuple[str, int]], positions:
     running, start = 0.0, 0
     for i, kind in enumerate(kinds[:limit]):
         value = (len(paragraphs[i][0].split()) if kind == "good"
-                 else rules.neutral_value if kind == "neutral" else -rules.bad_cost * weights[i])
+                 else 0 if kind == "neutral" else -rules.bad_cost * weights[i])
         if running - rules.removed_cost * removed_before[i] <= 0:
             running, start = 0.0, i
         else:
@@ -271,7 +276,7 @@ def _kind(rules: _Article, text: str) -> str:
     if (not m.title_case and m.length >= rules.good_min_words and m.stop_share >= rules.good_min_stop_share
             and (m.ends_sentence or m.length >= rules.shape.prose_min_words)):
         return "good"
-    if m.has_digit or _shape(rules.shape, text) == "prose":
+    if m.has_digit or _LIST_ITEM.match(text) or _shape(rules.shape, text) == "prose":
         return "neutral"
     return "bad"
 
@@ -459,9 +464,9 @@ def _rules() -> _Rules:
             bad_cost=article["bad_cost"],
             bad_unit_words=article["bad_unit_words"],
             removed_cost=article["removed_cost"],
-            neutral_value=article["neutral_value"],
             max_gap=article["max_gap"],
             neutral_refund=article["neutral_refund"],
+            min_page_removed=article["min_page_removed"],
             shape=furniture,
         ),
     )
