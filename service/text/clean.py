@@ -3,8 +3,9 @@
 The rules are data (boilerplate.toml). They run on whole paragraphs, repeatedly until
 nothing changes, so clean() is idempotent; every cut is reported with the input line it
 came from, so an editor can check that no real sentence was lost. What the rules leave is
-then read by shape (`_drop_furniture`): in runs of short, sentence-less paragraphs (menus,
-link lists, footers of a page dumped as text) the furniture goes; prose never does.
+then read by shape: of a whole page dumped as text, only the article's main block and what lies close to it stay
+(`_keep_article`), and in runs of short, sentence-less paragraphs (menus, link lists, footers) the furniture goes
+(`_drop_furniture`).
 
 Articles pasted as HTML are turned into text first (`_markup_to_text`): markup is not content,
 so it goes unreported, but line numbers still count lines of the input.
@@ -34,6 +35,7 @@ _WORD = re.compile(r"\S+")
 _ENDS_IN_PERIOD = re.compile(r"\.[\"'”’»)\]]*$")
 _ENDS_SENTENCE = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 _DIGIT = re.compile(r"\d")
+_LIST_ITEM = re.compile(r"(?:[-–—•·*▪●◦■►‣]|\d{1,3}[.)]|[a-z][.)])\s")  # "- item", "• item", "1. item", "b) item"
 _EDGE_PUNCTUATION = "\"'“”‘’«»„‚‹›()[]{}¿¡.,;:!?…*「」。、"
 
 # Only known HTML element names count as markup, so "x<y and z>w" in prose is not one. Elements whose content
@@ -79,6 +81,7 @@ class _Rules:
     duplicate_rule: str
     duplicate_min_words: int
     furniture: _Furniture
+    article: _Article
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,26 @@ class _Furniture:
     min_furniture: int
     min_furniture_share: float
     stop_words: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Article:
+    """Thresholds of the main-block reading; see [article] in boilerplate.toml."""
+
+    rule: str
+    ends_at: frozenset[str]  # rules whose removals show the article is over
+    formatting: frozenset[str]  # rules whose removals are list markers and separators, not page furniture
+    repeat_rule: str
+    repeat_min_words: int
+    good_min_words: int
+    good_min_stop_share: float
+    bad_cost: float
+    bad_unit_words: int
+    removed_cost: float
+    max_gap: float
+    neutral_refund: float
+    min_page_removed: int
+    shape: _Furniture  # its stop words and title-case reading
 
 
 #: the working state of one paragraph: its text and, per character, its offset in the input
@@ -113,12 +136,21 @@ def clean(raw: str) -> CleanResult:
         found.append((offset, Removal(rule, text, input_line[bisect.bisect_right(starts, offset) - 1] + 1)))
 
     kept: list[tuple[str, int]] = []  # paragraph, offset of its first character
+    positions: list[int] = []  # of each kept paragraph, its place among all the input's paragraphs
+    end: int | None = None  # place of the first paragraph that shows the article is over (a comment's header)
     follow = 0  # related-link headlines still to drop after a bare "Read more:"
+    position = -1
     for group in paragraph_lines(lines):
         text = " ".join(lines[i] for i in group)
         origin = list(itertools.chain.from_iterable(  # a wrapped line's joining space is its "\n"
             range(starts[i] - (i != group[0]), starts[i] + len(lines[i])) for i in group))
+        reported = len(found)
         (text, origin), triggered = _apply(rules, (text, origin), report)
+        cut_by = {removal.rule for _, removal in found[reported:]}
+        if text or not cut_by <= rules.article.formatting:
+            position += 1  # a lone bullet or separator does not count: it is neither article nor page furniture
+        if end is None and any(removal.rule in rules.article.ends_at for _, removal in found[reported:]):
+            end = position
         if triggered:
             follow = rules.max_follow
         elif text and follow and not _ENDS_IN_PERIOD.search(text) and len(text) <= rules.max_title_chars:
@@ -127,7 +159,15 @@ def clean(raw: str) -> CleanResult:
         elif text:
             follow = 0
             kept.append((text, origin[0]))
-    kept = _drop_furniture(rules.furniture, kept, report)
+            positions.append(position)
+    total = position + 1  # paragraphs of the input, bullets and separators aside
+    while True:  # to a fixed point, so that cleaning the result again, where the removed are gone, finds nothing
+        before = len(kept)
+        kept = _keep_article(rules.article, kept, positions, total, end, report)
+        kept = _drop_furniture(rules.furniture, _drop_repeats(rules.article, kept, report), report)
+        if len(kept) == before and len(positions) == before and end is None and positions == list(range(before)):
+            break
+        positions, total, end = list(range(len(kept))), len(kept), None
     found.sort(key=lambda item: item[0])
     return CleanResult("\n\n".join(text for text, _ in kept), tuple(removal for _, removal in found))
 
@@ -154,21 +194,126 @@ def _drop_furniture(rules: _Furniture, paragraphs: list[tuple[str, int]],
     return kept
 
 
-def _shape(rules: _Furniture, text: str) -> str:
-    """"prose", "furniture" or "other" for one paragraph, from its length, end, case and stop words."""
+def _keep_article(rules: _Article, paragraphs: list[tuple[str, int]], positions: list[int], total: int,
+                  end: int | None, report: _Report) -> list[tuple[str, int]]:
+    """Keep the article's main block; drop what lies beyond a long stretch of page furniture on either side.
+
+    Paragraphs read as "good" (long prose), "bad" (no sentence and no figure: headlines, menu items, names; and
+    repeats) or neutral (short prose, data lines, list items); every paragraph a rule removed counts against too.
+    The main block is the run with the best sum (Kadane's algorithm): good paragraphs add their words, bad and
+    removed ones cost, so a short list or table inside an article is crossed and a column of teasers between
+    furniture is not. Around it, paragraphs stay until the bad ones met use up `max_gap`; nothing inside goes.
+    A text with little removed around it is no page and stays whole; comments (`end`) come after the article.
+    """
+    removed_before = [position - previous - 1 for previous, position in zip([-1, *positions], positions)]
+    seen: set[str] = set()
+    repeats = []  # a long paragraph seen before is a copy: a teaser of this very story, a caption shown twice
+    for text, _ in paragraphs:
+        repeats.append(text in seen)
+        if len(text.split()) >= rules.repeat_min_words:
+            seen.add(text)
+    kinds = ["bad" if repeat else _kind(rules, text) for (text, _), repeat in zip(paragraphs, repeats)]
+    weights = [1 if repeat else 1 + len(text.split()) // rules.bad_unit_words  # a joined menu weighs more
+               for (text, _), repeat in zip(paragraphs, repeats)]
+    if total - len(paragraphs) < rules.min_page_removed:
+        return paragraphs  # too little page furniture around it to be a page: an article with a list stays whole
+    limit = len(paragraphs)
+    if end is not None:  # the article comes before the comments, if any of its prose does
+        before_end = bisect.bisect_left(positions, end)
+        if "good" in kinds[:before_end]:
+            limit = before_end
+    best, best_span = 0.0, None
+    running, start = 0.0, 0
+    for i, kind in enumerate(kinds[:limit]):
+        value = (len(paragraphs[i][0].split()) if kind == "good"
+                 else 0 if kind == "neutral" else -rules.bad_cost * weights[i])
+        if running - rules.removed_cost * removed_before[i] <= 0:
+            running, start = 0.0, i
+        else:
+            running -= rules.removed_cost * removed_before[i]
+        running += value
+        if running > best:
+            best, best_span = running, (start, i)
+    if best_span is None:
+        return paragraphs
+    first, last = best_span
+    keep = [first <= i <= last for i in range(len(paragraphs))]
+    for side in (range(first - 1, -1, -1), range(last + 1, limit)):
+        budget = rules.max_gap  # bad paragraphs it takes to end the article; short prose and data win some back
+        for i in side:
+            budget -= removed_before[i + 1] if side.step < 0 else removed_before[i]
+            budget = budget - weights[i] if kinds[i] == "bad" else min(rules.max_gap, budget + rules.neutral_refund)
+            if budget <= 0:
+                break
+            keep[i] = True
+    kept: list[tuple[str, int]] = []
+    for i, (text, offset) in enumerate(paragraphs):
+        if keep[i]:
+            kept.append((text, offset))
+        else:
+            report(rules.rule, text, offset)
+    return kept
+
+
+def _drop_repeats(rules: _Article, paragraphs: list[tuple[str, int]],
+                  report: _Report) -> list[tuple[str, int]]:
+    """Drop a long paragraph that repeats one kept before it word for word (the first copy stays)."""
+    seen: set[str] = set()
+    kept: list[tuple[str, int]] = []
+    for text, offset in paragraphs:
+        if text in seen:
+            report(rules.repeat_rule, text, offset)
+            continue
+        if len(text.split()) >= rules.repeat_min_words:
+            seen.add(text)
+        kept.append((text, offset))
+    return kept
+
+
+def _kind(rules: _Article, text: str) -> str:
+    """"good", "bad" or "neutral" for one paragraph (see _keep_article)."""
+    m = _measure(rules.shape, text)
+    if (not m.title_case and m.length >= rules.good_min_words and m.stop_share >= rules.good_min_stop_share
+            and (m.ends_sentence or m.length >= rules.shape.prose_min_words)):
+        return "good"
+    if m.has_digit or _LIST_ITEM.match(text) or _shape(rules.shape, text) == "prose":
+        return "neutral"
+    return "bad"
+
+
+@dataclass(frozen=True)
+class _Measure:
+    """What the shape readings look at in one paragraph."""
+
+    length: int  # words, or characters / 10 for scripts written without spaces
+    stop_share: float  # of its words, the share that are common function words
+    ends_sentence: bool
+    title_case: bool  # Title Cased Like A Headline
+    has_digit: bool
+
+
+def _measure(rules: _Furniture, text: str) -> _Measure:
     words = [word.strip(_EDGE_PUNCTUATION) for word in text.split()]
     words = [word for word in words if word]
-    length = max(len(words), len(text) // 10)  # scripts written without spaces count by characters
     lettered = [word for word in words if word[0].isalpha()]
     capitals = sum(word[0].isupper() for word in lettered)
-    title_case = (len(lettered) >= rules.title_case_min_words
-                  and capitals >= rules.title_case_share * len(lettered))
-    ends_sentence = bool(_ENDS_SENTENCE.search(text))
-    stop_share = sum(word.lower() in rules.stop_words for word in words) / max(1, len(words))
-    if not title_case and (ends_sentence or (length >= rules.prose_min_words
-                                             and stop_share >= rules.prose_min_stop_share)):
+    return _Measure(
+        length=max(len(words), len(text) // 10),
+        stop_share=sum(word.lower() in rules.stop_words for word in words) / max(1, len(words)),
+        ends_sentence=bool(_ENDS_SENTENCE.search(text)),
+        title_case=(len(lettered) >= rules.title_case_min_words
+                    and capitals >= rules.title_case_share * len(lettered)),
+        has_digit=bool(_DIGIT.search(text)),
+    )
+
+
+def _shape(rules: _Furniture, text: str) -> str:
+    """"prose", "furniture" or "other" for one paragraph, from its length, end, case and stop words."""
+    m = _measure(rules, text)
+    if not m.title_case and (m.ends_sentence or (m.length >= rules.prose_min_words
+                                                 and m.stop_share >= rules.prose_min_stop_share)):
         return "prose"
-    if not ends_sentence and not _DIGIT.search(text) and (length <= rules.max_short_words or title_case):
+    if not m.ends_sentence and not m.has_digit and (m.length <= rules.max_short_words or m.title_case):
         return "furniture"  # a line with a figure is data (a price, a date, a score, a table cell), not a menu
     return "other"
 
@@ -285,6 +430,18 @@ def _rules() -> _Rules:
     more, duplicate, shape = data["read_more"], data["duplicate_sentence"], data["furniture"]
     labels = "|".join(re.escape(label) for label in more["labels"])
     with_title = (more["rule"], re.compile(rf"(?:{labels})\s?:\s?\S.*", re.IGNORECASE))
+    furniture = _Furniture(
+        rule=shape["rule"],
+        max_short_words=shape["max_short_words"],
+        title_case_share=shape["title_case_share"],
+        title_case_min_words=shape["title_case_min_words"],
+        prose_min_words=shape["prose_min_words"],
+        prose_min_stop_share=shape["prose_min_stop_share"],
+        min_furniture=shape["min_furniture"],
+        min_furniture_share=shape["min_furniture_share"],
+        stop_words=frozenset(word for words in shape["stop_words"].values() for word in words),
+    )
+    article = data["article"]
     return _Rules(
         line=(with_title, *compiled["line"]),
         inline=tuple(compiled["inline"]),
@@ -295,15 +452,21 @@ def _rules() -> _Rules:
         max_title_chars=more["max_title_chars"],
         duplicate_rule=duplicate["rule"],
         duplicate_min_words=duplicate["min_words"],
-        furniture=_Furniture(
-            rule=shape["rule"],
-            max_short_words=shape["max_short_words"],
-            title_case_share=shape["title_case_share"],
-            title_case_min_words=shape["title_case_min_words"],
-            prose_min_words=shape["prose_min_words"],
-            prose_min_stop_share=shape["prose_min_stop_share"],
-            min_furniture=shape["min_furniture"],
-            min_furniture_share=shape["min_furniture_share"],
-            stop_words=frozenset(word for words in shape["stop_words"].values() for word in words),
+        furniture=furniture,
+        article=_Article(
+            rule=article["rule"],
+            ends_at=frozenset(article["ends_at"]),
+            formatting=frozenset(article["formatting"]),
+            repeat_rule=article["repeat_rule"],
+            repeat_min_words=article["repeat_min_words"],
+            good_min_words=article["good_min_words"],
+            good_min_stop_share=article["good_min_stop_share"],
+            bad_cost=article["bad_cost"],
+            bad_unit_words=article["bad_unit_words"],
+            removed_cost=article["removed_cost"],
+            max_gap=article["max_gap"],
+            neutral_refund=article["neutral_refund"],
+            min_page_removed=article["min_page_removed"],
+            shape=furniture,
         ),
     )
