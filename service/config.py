@@ -95,6 +95,13 @@ class SummarySettings(BaseModel):
     summary_max_rounds: int = Field(3, ge=1, description="Map-reduce rounds before giving up with an error.")
 
 
+class TextSettings(BaseModel):
+    """How raw text is cleaned."""
+
+    clean_main_block: bool = Field(False, description="Also keep only the main block of a scraped page (far less "
+                                                      "boilerplate; may drop sentences of list-like articles).")
+
+
 class DetectionSettings(BaseModel):
     """When a language guess is flagged as doubtful."""
 
@@ -198,8 +205,8 @@ class ObservabilitySettings(BaseModel):
     metrics_enabled: bool = Field(True, description="Serve Prometheus metrics at /metrics.")
 
 
-class Settings(BaseSettings, ServerSettings, ModelSettings, TranslationSettings, SummarySettings, DetectionSettings,
-               StorageSettings, JobSettings, WebhookSettings, DistributedSettings, AccessSettings,
+class Settings(BaseSettings, ServerSettings, ModelSettings, TextSettings, TranslationSettings, SummarySettings,
+               DetectionSettings, StorageSettings, JobSettings, WebhookSettings, DistributedSettings, AccessSettings,
                ObservabilitySettings):
     """Every knob of the service, read from the environment; components take their group, not this."""
 
@@ -224,6 +231,10 @@ class Settings(BaseSettings, ServerSettings, ModelSettings, TranslationSettings,
     @property
     def summary(self) -> SummarySettings:
         return self.group(SummarySettings)
+
+    @property
+    def text(self) -> TextSettings:
+        return self.group(TextSettings)
 
     @property
     def detection(self) -> DetectionSettings:

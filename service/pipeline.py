@@ -73,6 +73,7 @@ class Pipeline:
         self.translation_settings = settings.translation
         self.summary_settings = settings.summary
         self.detection_settings = settings.detection
+        self.text_settings = settings.text
         self.models = settings.models
         self.registry = registry
         self.routing = Routing.from_registry(registry)  # which model each language goes to: detection weighs it
@@ -116,7 +117,7 @@ class Pipeline:
         return text
 
     def clean(self, text: str) -> CleanResult:
-        cleaned = clean(self.check_text(text))
+        cleaned = clean(self.check_text(text), main_block=self.text_settings.clean_main_block)
         if not cleaned.text.strip():
             raise EmptyText("nothing is left after removing boilerplate; "
                             f"removed: {', '.join(sorted({r.rule for r in cleaned.removed}))}")

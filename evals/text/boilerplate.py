@@ -69,7 +69,8 @@ class PathScore:
 class PageScore:
     key: str
     page_boilerplate: int  # boilerplate words of the naive page text: what both paths are measured against
-    plain: PathScore
+    plain: PathScore  # the default clean()
+    block: PathScore  # clean(main_block=True) on the same naive text
     html: PathScore
 
 
@@ -118,11 +119,12 @@ def score_page(page: Page) -> PageScore:
     gold = Counter(_words(page.gold))
     sentences = [s for p in split_paragraphs(page.gold) for s in split_sentences(p, "en")]
     return PageScore(page.key, _extra(naive, gold), _score(naive, gold, sentences),
+                     _score(naive, gold, sentences, main_block=True),
                      _score(trafilatura_text(page.html), gold, sentences))
 
 
-def _score(text: str, gold: Counter[str], sentences: list[str]) -> PathScore:
-    out = clean(text).text
+def _score(text: str, gold: Counter[str], sentences: list[str], *, main_block: bool = False) -> PathScore:
+    out = clean(text, main_block=main_block).text
     held_in, held_out = _flat(text), _flat(out)
     present = [s for s in map(_flat, sentences) if _LETTERED.search(s) and s in held_in]
     return PathScore(_extra(text, gold), _extra(out, gold), len(present),
@@ -152,12 +154,14 @@ def _rows(scores: list[PageScore]) -> list[str]:
         chosen = [s for s in scores if half == "all" or split_of(s.key) == half]
         base = sum(s.page_boilerplate for s in chosen)
         naive_out = sum(s.plain.boilerplate_out for s in chosen)
+        block_out = sum(s.block.boilerplate_out for s in chosen)
         traf_in = sum(s.html.boilerplate_in for s in chosen)
         traf_out = sum(s.html.boilerplate_out for s in chosen)
         rows.append(
             f"| {half} | {len(chosen)} | {base} | {naive_out} ({_percent(naive_out, base)}) "
+            f"| {block_out} ({_percent(block_out, base)}) "
             f"| {traf_in} ({_percent(traf_in, base)}) | {traf_out} ({_percent(traf_out, base)}) "
-            f"| {_lost(chosen, 'plain')} | {_lost(chosen, 'html')} "
+            f"| {_lost(chosen, 'plain')} | {_lost(chosen, 'block')} | {_lost(chosen, 'html')} "
             f"| {sum(1 for s in chosen if s.plain.real_sentences_lost or s.html.real_sentences_lost)} |")
     return rows
 
@@ -172,7 +176,8 @@ def _lost(scores: list[PageScore], path: str) -> str:
 def report(scores: list[PageScore], command: str) -> str:
     """The Markdown section for these page scores."""
     lost = [(s.key, sentence) for s in scores
-            for sentence in dict.fromkeys(s.plain.real_sentences_lost + s.html.real_sentences_lost)]
+            for sentence in dict.fromkeys(s.plain.real_sentences_lost + s.block.real_sentences_lost
+                                          + s.html.real_sentences_lost)]
     worst = sorted(scores, key=lambda s: (-s.plain.boilerplate_out, s.key))[:5]
     lines = [
         "## Boilerplate",
@@ -192,14 +197,17 @@ def report(scores: list[PageScore], command: str) -> str:
         "The main-block reading (`outside_article`) was tuned on the dev half; the held-out half was then looked "
         "at a second time, and its losses (a meal plan and a diet article, long lists throughout) led to three "
         "changes the dev half did not contradict: list items are never furniture, only paragraphs of 12 words or "
-        "more count as repeats, and a text with fewer than 3 removed paragraphs is no page.",
+        "more count as repeats, and a text with fewer than 3 removed paragraphs is no page. Because it still "
+        "drops real sentences on pages that are mostly a list, the main-block reading is opt-in "
+        "(`clean(main_block=True)`, `WIREBRIEF_CLEAN_MAIN_BLOCK=true`); the service's default is the plain column.",
         "",
         f"Targets: at most {TARGET_PLAIN:.0f}% of the boilerplate left on the plain path, at most "
         f"{TARGET_HTML:.0f}% on the HTML path, no sentence lost.",
         "",
-        "| pages | n | boilerplate words | plain → clean() left | trafilatura left | trafilatura → clean() left "
-        "| lost, plain | lost, HTML | pages losing a sentence |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| pages | n | boilerplate words | plain → clean() left | plain → clean(main_block) left "
+        "| trafilatura left | trafilatura → clean() left "
+        "| lost, plain | lost, main block | lost, HTML | pages losing a sentence |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         *_rows(scores),
         "",
         "Pages with the most boilerplate left on the plain path: "
@@ -207,7 +215,7 @@ def report(scores: list[PageScore], command: str) -> str:
         "",
     ]
     if lost:
-        lines += ["Sentences lost (either path):", "", *(f"- `{key[:10]}`: {sentence}" for key, sentence in lost), ""]
+        lines += ["Sentences lost (any path):", "", *(f"- `{key[:10]}`: {sentence}" for key, sentence in lost), ""]
     lines += [
         "Reproduce: lay the data out as `DIR/article-extraction-benchmark/{ground-truth.json,html/*.html.gz}` "
         f"(from the repository at `{COMMIT[:7]}`: `git archive HEAD ground-truth.json html | tar -x -C "

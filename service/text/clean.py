@@ -124,8 +124,13 @@ _Text = tuple[str, list[int]]
 _Report = Callable[[str, str, int], None]
 
 
-def clean(raw: str) -> CleanResult:
-    """Normalise `raw`, drop boilerplate, and return the article with a removal report."""
+def clean(raw: str, *, main_block: bool = False) -> CleanResult:
+    """Normalise `raw`, drop boilerplate, and return the article with a removal report.
+
+    `main_block` also keeps only the article's main block of a scraped page (`_keep_article`): it leaves far
+    less boilerplate, but on pages that are mostly a list or a table it can drop real sentences, so it is opt-in
+    (`WIREBRIEF_CLEAN_MAIN_BLOCK`); docs/TEXT-QUALITY.md measures both.
+    """
     rules = _rules()
     text, input_line = _markup_to_text(_normalise(raw))
     lines = text.split("\n")
@@ -163,7 +168,8 @@ def clean(raw: str) -> CleanResult:
     total = position + 1  # paragraphs of the input, bullets and separators aside
     while True:  # to a fixed point, so that cleaning the result again, where the removed are gone, finds nothing
         before = len(kept)
-        kept = _keep_article(rules.article, kept, positions, total, end, report)
+        if main_block:
+            kept = _keep_article(rules.article, kept, positions, total, end, report)
         kept = _drop_furniture(rules.furniture, _drop_repeats(rules.article, kept, report), report)
         if len(kept) == before and len(positions) == before and end is None and positions == list(range(before)):
             break
