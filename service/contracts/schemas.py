@@ -30,6 +30,9 @@ class ArticleIn(Strict):
     translate: bool = Field(True, description="Include the full English translation.")
     summary: SummaryOptions | None | Literal[False] = Field(
         default_factory=SummaryOptions, description="Summary options, or false for no summary.")
+    format: Literal["text", "html"] = Field(
+        "text", description="html: `text` is a whole web page (its article and metadata are read out) or a CMS "
+                            "fragment (translated in place, markup kept, in `translation.html`).")
 
 
 class TextIn(Strict):
@@ -39,7 +42,10 @@ class TextIn(Strict):
 class TranslateIn(Strict):
     text: str = Field(..., examples=[SEED_EXAMPLE])
     source_lang: str | None = None
-    clean: bool = Field(True, description="Strip web boilerplate first.")
+    clean: bool = Field(True, description="Strip web boilerplate first (not from an HTML fragment).")
+    format: Literal["text", "html"] = Field(
+        "text", description="html: `text` is a whole web page (its article and metadata are read out) or a CMS "
+                            "fragment (translated in place, markup kept, in `translation.html`).")
 
 
 class SummarizeIn(Strict):
@@ -83,6 +89,18 @@ class TranslationOut(BaseModel):
     source_lang: str
     sentences: int
     chunks: int
+    html: str | None = Field(None, description="An HTML fragment's translation with its markup intact; "
+                                               "null for plain text and pages.")
+
+
+class MetadataOut(BaseModel):
+    """What an HTML page says about itself (null when unknown)."""
+
+    title: str | None
+    author: str | None
+    date: str | None = Field(..., description="Publication date, YYYY-MM-DD.")
+    site_name: str | None
+    url: str | None = Field(..., description="The canonical URL.")
 
 
 class SummaryOut(BaseModel):
@@ -106,6 +124,7 @@ class ArticleOut(BaseModel):
     warnings: list[str]
     timings_ms: dict[str, float]
     cached: bool = Field(..., description="True when answered from the result cache.")
+    metadata: MetadataOut | None = Field(None, description="A whole HTML page's metadata; null otherwise.")
 
 
 class TranslateOut(BaseModel):
@@ -113,6 +132,7 @@ class TranslateOut(BaseModel):
     translation: TranslationOut | None = Field(..., description="null when the text is already English.")
     text: str = Field(..., description="English text: the translation, or the input passed through.")
     warnings: list[str]
+    metadata: MetadataOut | None = Field(None, description="A whole HTML page's metadata; null otherwise.")
 
 
 class SummarizeOut(BaseModel):

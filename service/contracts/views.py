@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..detect import Candidate, Detection
-from ..pipeline import ArticleRequest, ArticleResult, SummaryRequest
+from ..pipeline import ArticleRequest, ArticleResult, SummaryRequest, TranslateRequest, TranslateResult
 from ..summarize import Summary
 from ..text import CleanResult
 from ..translate import Translation
@@ -24,11 +24,16 @@ def cleaning(result: CleanResult, raw: str) -> schemas.CleaningOut:
     return schemas.CleaningOut(text=result.text, removed=removed, chars_in=len(raw), chars_out=len(result.text))
 
 
-def translation(result: Translation | None) -> schemas.TranslationOut | None:
+def translation(result: Translation | None, html: str | None = None) -> schemas.TranslationOut | None:
     if result is None:
         return None
     return schemas.TranslationOut(text=result.text, model=result.model, engine=result.engine,
-                                  source_lang=result.source_lang, sentences=result.sentences, chunks=result.chunks)
+                                  source_lang=result.source_lang, sentences=result.sentences, chunks=result.chunks,
+                                  html=html)
+
+
+def metadata(found: dict[str, str | None] | None) -> schemas.MetadataOut | None:
+    return None if found is None else schemas.MetadataOut(**found)
 
 
 def summary(result: Summary | None) -> schemas.SummaryOut | None:
@@ -43,13 +48,24 @@ def article(result: ArticleResult, raw: str) -> schemas.ArticleOut:
     return schemas.ArticleOut(
         language=detection(result.language),
         cleaning=cleaning(result.cleaning, raw),
-        translation=translation(result.translation),
+        translation=translation(result.translation, result.html),
         title=result.title,
         summary=summary(result.summary),
         warnings=result.warnings,
         timings_ms=result.timings_ms,
         cached=result.cached,
+        metadata=metadata(result.metadata),
     )
+
+
+def translated(result: TranslateResult) -> schemas.TranslateOut:
+    return schemas.TranslateOut(language=detection(result.language), translation=translation(result.translation,
+                                result.html), text=result.text, warnings=result.warnings,
+                                metadata=metadata(result.metadata))
+
+
+def translate_request(body: schemas.TranslateIn) -> TranslateRequest:
+    return TranslateRequest(text=body.text, source_lang=body.source_lang, clean=body.clean, format=body.format)
 
 
 def article_request(body: schemas.ArticleIn) -> ArticleRequest:
@@ -57,4 +73,4 @@ def article_request(body: schemas.ArticleIn) -> ArticleRequest:
     summary = None if body.summary is False or body.summary is None else SummaryRequest(
         style=body.summary.style, method=body.summary.method)
     return ArticleRequest(text=body.text, title=body.title, source_lang=body.source_lang, translate=body.translate,
-                          summary=summary)
+                          summary=summary, format=body.format)
