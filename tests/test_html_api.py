@@ -223,3 +223,31 @@ def test_markup_past_what_is_parsed_is_413(pipeline) -> None:
 
     with pytest.raises(PayloadTooLarge):
         pipeline.process(ArticleRequest(text="<p>" + "a" * MAX_PAGE_CHARS + "</p>", format="html"))
+
+
+def test_a_segment_that_comes_back_empty_leaves_the_others_in_place(pipeline, monkeypatch) -> None:
+    """The segments go to the model as one text, one paragraph each; should a paragraph come back as nothing
+    (and so vanish from the joined translation), each segment is translated alone rather than shifted."""
+    import dataclasses
+
+    from service.pipeline import TranslateRequest
+
+    real = pipeline._translate
+    sentences = ["Bystyret i Oslo møttes tirsdag for å diskutere budsjettet.",
+                 "Det ble vedtatt med stort flertall etter en lang debatt.",
+                 "Skolene og veiene får mer penger neste år."]
+
+    def losing_the_second(text, lang, translator, *, keep=frozenset()):  # noqa: ANN001, ANN202 - a wrapper
+        result = real(text, lang, translator, keep=keep)
+        if "\n\n" not in text:
+            return result
+        paragraphs = result.text.split("\n\n")
+        return dataclasses.replace(result, text="\n\n".join(paragraphs[:1] + paragraphs[2:]))
+
+    monkeypatch.setattr(pipeline, "_translate", losing_the_second)
+    fragment = f"<p>{sentences[0]}</p><p><b>{sentences[1]}</b></p><h2>{sentences[2]}</h2>"
+    result = pipeline.translate_article(TranslateRequest(text=fragment, source_lang="no", format="html"))
+    assert structure(result.html) == structure(fragment)
+    translator = pipeline.registry.translator_for("no")
+    alone = [real(sentence, "no", translator).text for sentence in sentences]
+    assert fragment_text(result.html).split("\n\n") == alone and result.text.split("\n\n") == alone
