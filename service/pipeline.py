@@ -1,4 +1,15 @@
-"""The one place that composes the steps: clean → detect → translate → summarize."""
+"""The one place that composes the steps: clean → detect → translate → summarize.
+
+HTML is read here too (`ArticleRequest.format`): a whole page gives up its article (and metadata) and goes
+on as text; a CMS fragment is read as its text for detection and the summary, and its markup is translated
+in place. A fragment is not boilerplate-cleaned: a CMS body has little boilerplate, what it has (a credit, a
+sign-off) is part of what the newsroom publishes and comes back translated in the markup, and one text then
+feeds detection, `translation.text`, `translation.html` and the summary alike (markup already keeps scripts,
+styles and comments out, and a `translate="no"` credit verbatim).
+
+A non-English article is also detected paragraph by paragraph: a paragraph that is clearly English (a quote,
+a statement) passes through untranslated, in place.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +22,19 @@ from typing import Iterator, Literal
 from .backends.pool import ModelPool
 from .cache import LRUCache, cache_key
 from .config import Settings
-from .detect import Detection, Routing, detect, detectable_codes
-from .errors import EmptyText, PayloadTooLarge
+from .detect import Detection, Routing, detect, detect_paragraphs, detectable_codes
+from .errors import EmptyText, PayloadTooLarge, UnreadableHtml
 from .languages import ENGLISH
 from .modelstore import locate, route
 from .observability.metrics import observe_cache
 from .quality import Flag, check_summary
 from .registry import ModelSpec, Registry
 from .summarize import Method, Prompts, Style, Summary, summarize_abstractive, summarize_extractive
-from .text import CleanResult, clean
+from .text import CleanResult, clean, split_paragraphs
+from .text.html import MAX_PAGE_CHARS, Page, extract_page, fragment_text, looks_like_page, translate_fragment
 from .translate import Translation, translate
+
+Format = Literal["text", "html"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +50,24 @@ class ArticleRequest:
     source_lang: str | None = None
     translate: bool = True          # include the full English translation in the result
     summary: SummaryRequest | None = field(default_factory=SummaryRequest)  # None: no summary
+    format: Format = "text"  # "html": a whole page (its article is read out) or a CMS fragment (kept as markup)
+
+
+@dataclass(frozen=True)
+class TranslateRequest:
+    text: str
+    source_lang: str | None = None
+    clean: bool = True  # strip boilerplate first (plain text and a page's article; a fragment is never cut)
+    format: Format = "text"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A request body as the pipeline reads it: the article's plain text, and what HTML brought with it."""
+
+    text: str
+    page: Page | None = None  # a whole page: its metadata
+    markup: str | None = None  # a fragment: the HTML to translate in place
 
 
 @dataclass
@@ -51,6 +83,18 @@ class ArticleResult:
     title_flags: tuple[Flag, ...] = ()  # the translated title against the source title
     summary_flags: tuple[Flag, ...] = ()  # the summary paragraph against the English article
     needs_review: bool = False  # any flag above or on the translation (returned or not)
+    metadata: dict[str, str | None] | None = None  # a page's title, author, date, site_name, url
+    html: str | None = None  # a fragment's translated markup (with `translation`)
+
+
+@dataclass
+class TranslateResult:
+    language: Detection
+    translation: Translation | None  # None: already English
+    html: str | None  # a fragment's translated markup
+    text: str  # English: the translation, or the input's text passed through
+    metadata: dict[str, str | None] | None
+    warnings: list[str]
 
 
 @dataclass(frozen=True)
@@ -116,6 +160,39 @@ class Pipeline:
             raise EmptyText("text is empty or only whitespace")
         return text
 
+    def check_body(self, body: str, format: Format = "text") -> str:
+        """A request body before any work: text must be a valid article; HTML must not be empty and not more
+        than is parsed (its article is checked as text once read out, so a page's markup is not counted)."""
+        if format == "text":
+            return self.check_text(body)
+        if not body.strip():
+            raise EmptyText("the HTML is empty or only whitespace")
+        if len(body) > MAX_PAGE_CHARS:
+            raise PayloadTooLarge(f"the HTML has {len(body)} characters; at most {MAX_PAGE_CHARS} are read")
+        return body
+
+    def read(self, body: str, format: Format = "text") -> Source:
+        """The article in a body: text as it is; a page's main text and metadata; a fragment's reading text."""
+        if format == "text":
+            return Source(self.check_text(body))
+        self.check_body(body, format)
+        if looks_like_page(body):
+            page = extract_page(body)
+            return Source(page.text, page=page)
+        try:
+            text = fragment_text(body)
+        except ValueError as exc:  # lxml refuses some control characters outside any element
+            raise UnreadableHtml(f"The HTML fragment could not be parsed: {exc}") from exc
+        if not text.strip():
+            raise EmptyText("the HTML fragment has no text (only markup, scripts or comments)")
+        return Source(text, markup=body)
+
+    def _clean_source(self, source: Source, *, strip_boilerplate: bool = True) -> CleanResult:
+        """Plain text and a page's article are cleaned; a fragment is taken as it reads (see the module doc)."""
+        if source.markup is None and strip_boilerplate:
+            return self.clean(source.text)
+        return CleanResult(text=self.check_text(source.text), removed=())
+
     def clean(self, text: str) -> CleanResult:
         cleaned = clean(self.check_text(text), main_block=self.text_settings.clean_main_block)
         if not cleaned.text.strip():
@@ -140,8 +217,51 @@ class Pipeline:
         """Translate with `translator` (a plan's), else with the model that serves `lang` on this machine."""
         return self._translate(text, lang, translator or self._route(lang)[0])
 
-    def _translate(self, text: str, lang: str, translator: ModelSpec) -> Translation:
-        return translate(text, lang, self.pool.get(translator), self.translation_settings)
+    def _translate(self, text: str, lang: str, translator: ModelSpec, *,
+                   keep: frozenset[int] = frozenset()) -> Translation:
+        return translate(text, lang, self.pool.get(translator), self.translation_settings, keep=keep)
+
+    def _english_paragraphs(self, paragraphs: list[str], document: Detection) -> frozenset[int]:
+        """Indices of the paragraphs detected English without doubt; a short or unclear one is the article's."""
+        if len(paragraphs) < 2:
+            return frozenset()
+        settings = self.detection_settings
+        found = detect_paragraphs(paragraphs, document=document, min_chars=settings.detect_min_chars,
+                                  min_confidence=settings.detect_min_confidence,
+                                  english_ratio=settings.detect_english_ratio, engine_name=settings.detector,
+                                  routing=self.routing)
+        return frozenset(i for i, d in enumerate(found) if d.language.code == ENGLISH and not d.ambiguous)
+
+    def _to_english(self, source: Source, text: str, document: Detection,
+                    translator: ModelSpec) -> tuple[Translation, str | None, list[str]]:
+        """The translation of `text` (of a fragment: also its markup), English paragraphs passed through;
+        with the translated markup (None for text) and the warnings."""
+        lang = document.language.code
+        if source.markup is None:
+            keep = self._english_paragraphs(split_paragraphs(text), document)
+            return self._translate(text, lang, translator, keep=keep), None, _mixed_warning(len(keep))
+        done: list[tuple[Translation, int]] = []
+
+        def batch(segments: list[str]) -> list[str]:
+            """All of a fragment's segments in one translation (segmented, packed and batched as usual)."""
+            lines = [" ".join(segment.split()) for segment in segments]  # one paragraph each, exactly
+            keep = self._english_paragraphs(lines, document)
+            translation = self._translate("\n\n".join(lines), lang, translator, keep=keep)
+            pieces = translation.text.split("\n\n")
+            if len(pieces) != len(lines):  # a segment translated to nothing left no paragraph: one by one
+                alone = [line if i in keep else self._translate(line, lang, translator).text
+                         for i, line in enumerate(lines)]
+                translation = dataclasses.replace(translation, text="\n\n".join(filter(None, alone)))
+                pieces = alone
+            done.append((translation, len(keep)))
+            return pieces
+
+        markup = translate_fragment(source.markup, batch)
+        if not done:  # all its text is in elements kept as they are (code, notranslate): so is the text
+            everything = frozenset(range(len(split_paragraphs(text))))
+            return self._translate(text, lang, translator, keep=everything), markup, []
+        translation, passed = done[0]
+        return translation, markup, _mixed_warning(passed)
 
     def summarize(self, english: str, request: SummaryRequest, *, title: str | None = None) -> Summary:
         return self._summarize(english, self.plan(ENGLISH, request), title=title)
@@ -161,7 +281,8 @@ class Pipeline:
     def process(self, request: ArticleRequest) -> ArticleResult:
         timings: dict[str, float] = {}
         with _timed(timings, "clean"):
-            cleaned = self.clean(request.text)  # validates the text, once
+            source = self.read(request.text, request.format)  # validates the body, once
+            cleaned = self._clean_source(source)
         with _timed(timings, "detect"):
             detection = self._detect(cleaned.text, request.source_lang)
         warnings = list(detection.warnings)
@@ -177,10 +298,12 @@ class Pipeline:
 
         translation: Translation | None = None
         title_flags: tuple[Flag, ...] = ()
-        english, title = cleaned.text, request.title
+        markup: str | None = None
+        english, title = cleaned.text, request.title or (source.page.title if source.page else None)
         if plan.translator is not None and (request.translate or plan.style is not None):
             with _timed(timings, "translate"):
-                translation = self._translate(cleaned.text, plan.language, plan.translator)
+                translation, markup, mixed = self._to_english(source, cleaned.text, detection, plan.translator)
+                warnings.extend(mixed)
                 english = translation.text
                 if title and title.strip():
                     translated_title = self._translate(title, plan.language, plan.translator)
@@ -206,14 +329,32 @@ class Pipeline:
             title_flags=title_flags,
             summary_flags=summary_flags,
             needs_review=bool(translation and translation.needs_review) or bool(title_flags or summary_flags),
+            metadata=source.page.metadata() if source.page else None,
+            html=markup if request.translate else None,
         )
         self.cache.put(key, result)
         return result
+
+    def translate_article(self, request: TranslateRequest) -> TranslateResult:
+        """`POST /v1/translate`: read, clean if asked, detect, and translate (no cache, no summary)."""
+        source = self.read(request.text, request.format)
+        cleaned = self._clean_source(source, strip_boilerplate=request.clean)
+        detection = self._detect(cleaned.text, request.source_lang)
+        plan = self.plan(detection.language.code, None)  # the fallback model, and its warning, when it stands in
+        warnings = [*detection.warnings, *plan.warnings]
+        translation, markup, english = None, None, cleaned.text
+        if plan.translator is not None:
+            translation, markup, mixed = self._to_english(source, cleaned.text, detection, plan.translator)
+            warnings.extend(mixed)
+            english = translation.text
+        return TranslateResult(language=detection, translation=translation, html=markup, text=english,
+                               metadata=source.page.metadata() if source.page else None, warnings=warnings)
 
     def _cache_key(self, text: str, plan: Plan, request: ArticleRequest) -> str:
         """Everything that shapes a result: the text, the plan's models (and revisions), decoding settings."""
         return cache_key(
             text=" ".join(text.split()), title=request.title, lang=plan.language, translate=request.translate,
+            format=request.format, markup=request.text if request.format == "html" else None,  # metadata, tags
             translator=plan.translator.model_id if plan.translator else None,
             summarizer=plan.summarizer.model_id if plan.summarizer else None,
             style=dataclasses.asdict(plan.style) if plan.style else None, method=plan.method,
@@ -221,6 +362,12 @@ class Pipeline:
             decoding={**self.translation_settings.model_dump(),
                       **self.summary_settings.model_dump(include={"summary_max_input_tokens", "summary_max_rounds"})},
         )
+
+
+def _mixed_warning(passed: int) -> list[str]:
+    if not passed:
+        return []
+    return [f"mixed_language: {passed} paragraph{'s' if passed != 1 else ''} in English passed through untranslated"]
 
 
 @contextmanager

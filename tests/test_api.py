@@ -115,7 +115,7 @@ def test_health_and_docs(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert {"ArticleIn", "SummaryOptions", "ArticleOut"} <= set(spec["components"]["schemas"])
     content = spec["paths"]["/v1/articles"]["post"]["requestBody"]["content"]
-    assert set(content) == {"application/json", "text/plain"}
+    assert set(content) == {"application/json", "text/plain", "text/html"}
 
 
 def test_ready_lists_every_model_and_a_missing_optional_one_is_not_fatal(client: TestClient) -> None:

@@ -59,6 +59,7 @@ NEWSROOM_SECRET = "whsec_" + base64.b64encode(b"fuzz-newsroom-secret-32-bytes!!!
 
 # A JSONL job upload is text (its schema is a string): send it as such.
 schemathesis.serializer.alias("application/jsonl", "text/plain")
+schemathesis.serializer.alias("text/html", "text/plain")  # an HTML page or fragment is text too
 
 
 @pytest.fixture(scope="module")

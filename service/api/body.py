@@ -18,6 +18,7 @@ Model = TypeVar("Model", bound=BaseModel)
 
 JSON = "application/json"
 PLAIN = "text/plain"
+HTML = "text/html"
 
 
 async def read_limited(request: Request, limit: int) -> bytes:
@@ -53,14 +54,20 @@ async def json_body(request: Request, model: type[Model], limit: int) -> Model:
     return parse_model(await read_limited(request, limit), model)
 
 
-async def json_or_text_body(request: Request, model: type[Model], limit: int) -> Model:
-    """JSON validated as `model`, or a text/plain body taken as `{"text": body}`."""
+async def json_or_text_body(request: Request, model: type[Model], limit: int, *, plain_text: bool = True,
+                            html: bool = False) -> Model:
+    """JSON validated as `model`, or (where allowed) a text/plain body taken as `{"text": body}` and a text/html
+    one as `{"text": body, "format": "html"}`; the charset parameter decodes both, utf-8 by default."""
     kind, charset = media_type(request)
-    if kind == PLAIN:
+    if kind == PLAIN and plain_text:
         return model(text=decode(await read_limited(request, limit), charset))
+    if kind == HTML and html:
+        return model(text=decode(await read_limited(request, limit), charset), format="html")
     if kind == JSON:
         return parse_model(await read_limited(request, limit), model)
-    raise UnsupportedMediaType(f"send {PLAIN} (the raw article) or {JSON} (got {kind or 'no content type'})")
+    kinds = [name for name, allowed in ((f"{PLAIN} (the raw article)", plain_text), (f"{HTML} (a page or a fragment)",
+                                                                                      html)) if allowed]
+    raise UnsupportedMediaType(f"send {', '.join(kinds)} or {JSON} (got {kind or 'no content type'})")
 
 
 async def charge(request: Request, characters: int) -> None:
@@ -73,8 +80,13 @@ async def charge(request: Request, characters: int) -> None:
         await meter.charge(characters)
 
 
-async def article_body(request: Request, model: type[Model], limit: int, *, plain_text: bool = False) -> Model:
-    """A body with a `text` field (JSON, or with `plain_text` also text/plain), charged before any work."""
-    body = await (json_or_text_body if plain_text else json_body)(request, model, limit)
+async def article_body(request: Request, model: type[Model], limit: int, *, plain_text: bool = False,
+                       html: bool = False) -> Model:
+    """A body with a `text` field (JSON, with `plain_text` also text/plain, with `html` also text/html), charged
+    before any work (HTML by its characters as sent, markup and all: the one count known before the work)."""
+    if plain_text or html:
+        body = await json_or_text_body(request, model, limit, plain_text=plain_text, html=html)
+    else:
+        body = await json_body(request, model, limit)
     await charge(request, len(getattr(body, "text")))
     return body

@@ -22,12 +22,16 @@ PIPELINE_ERRORS: dict[int | str, dict[str, Any]] = {
 _documented: list[type[BaseModel]] = []
 
 
-def request_body(model: type[BaseModel], *, plain_text: bool = False, example: str | None = None) -> dict[str, Any]:
-    """`openapi_extra` for a route that reads `model` (and optionally raw text) itself."""
+def request_body(model: type[BaseModel], *, plain_text: bool = False, html: bool = False,
+                 example: str | None = None) -> dict[str, Any]:
+    """`openapi_extra` for a route that reads `model` (and optionally raw text or HTML) itself."""
     _documented.append(model)
     content: dict[str, Any] = {"application/json": {"schema": {"$ref": _REF.format(model=model.__name__)}}}
     if plain_text:
         content["text/plain"] = {"schema": {"type": "string"}, **({"example": example} if example else {})}
+    if html:  # a whole web page, or a CMS fragment (translated with its markup kept)
+        markup = "".join(f"<p>{paragraph}</p>" for paragraph in example.split("\n\n")) if example else None
+        content["text/html"] = {"schema": {"type": "string"}, **({"example": markup} if markup else {})}
     return {"requestBody": {"required": True, "content": content}}
 
 

@@ -28,22 +28,12 @@ async def detect(request: Request, pipeline: Pipeline = Depends(get_pipeline),
 
 
 @router.post("/translate", response_model=schemas.TranslateOut, summary="Translate a text to English",
-             responses=PIPELINE_ERRORS, openapi_extra=request_body(schemas.TranslateIn))
+             responses=PIPELINE_ERRORS, openapi_extra=request_body(schemas.TranslateIn, html=True))
 async def translate(request: Request, pipeline: Pipeline = Depends(get_pipeline),
                     server: ServerSettings = Depends(get_server_settings)) -> schemas.TranslateOut:
-    body = await article_body(request, schemas.TranslateIn, server.max_body_bytes)
-    return await run_in_threadpool(_translate, pipeline, body)
-
-
-def _translate(pipeline: Pipeline, body: schemas.TranslateIn) -> schemas.TranslateOut:
-    text = pipeline.clean(body.text).text if body.clean else pipeline.check_text(body.text)
-    detection = pipeline.detect(text, body.source_lang)
-    plan = pipeline.plan(detection.language.code, None)
-    translation = pipeline.translate(text, plan.language, plan.translator) if plan.translator else None
-    return schemas.TranslateOut(language=views.detection(detection), translation=views.translation(translation),
-                                text=translation.text if translation else text,
-                                warnings=[*detection.warnings, *plan.warnings],
-                                needs_review=bool(translation and translation.needs_review))
+    body = await article_body(request, schemas.TranslateIn, server.max_body_bytes, html=True)
+    result = await run_in_threadpool(pipeline.translate_article, views.translate_request(body))
+    return views.translated(result)
 
 
 @router.post("/summarize", response_model=schemas.SummarizeOut, summary="Summarize a text in English",

@@ -32,6 +32,9 @@ class ArticleIn(Strict):
     translate: bool = Field(True, description="Include the full English translation.")
     summary: SummaryOptions | None | Literal[False] = Field(
         default_factory=SummaryOptions, description="Summary options, or false for no summary.")
+    format: Literal["text", "html"] = Field(
+        "text", description="html: `text` is a whole web page (its article and metadata are read out) or a CMS "
+                            "fragment (translated in place, markup kept, in `translation.html`).")
 
 
 class TextIn(Strict):
@@ -41,7 +44,10 @@ class TextIn(Strict):
 class TranslateIn(Strict):
     text: str = Field(..., examples=[SEED_EXAMPLE])
     source_lang: str | None = None
-    clean: bool = Field(True, description="Strip web boilerplate first.")
+    clean: bool = Field(True, description="Strip web boilerplate first (not from an HTML fragment).")
+    format: Literal["text", "html"] = Field(
+        "text", description="html: `text` is a whole web page (its article and metadata are read out) or a CMS "
+                            "fragment (translated in place, markup kept, in `translation.html`).")
 
 
 class SummarizeIn(Strict):
@@ -101,6 +107,18 @@ class TranslationOut(BaseModel):
     chunks: int
     flags: list[FlagOut] = Field(default_factory=list, description="Fidelity flags, source against translation.")
     needs_review: bool = Field(False, description="True when any flag was raised.")
+    html: str | None = Field(None, description="An HTML fragment's translation with its markup intact; "
+                                               "null for plain text and pages.")
+
+
+class MetadataOut(BaseModel):
+    """What an HTML page says about itself (null when unknown)."""
+
+    title: str | None
+    author: str | None
+    date: str | None = Field(..., description="Publication date, YYYY-MM-DD.")
+    site_name: str | None
+    url: str | None = Field(..., description="The canonical URL.")
 
 
 class SummaryOut(BaseModel):
@@ -134,6 +152,7 @@ class ArticleOut(BaseModel):
     title_flags: list[FlagOut] = Field(default_factory=list,
                                        description="Fidelity flags, the source title against its translation.")
     needs_review: bool = Field(False, description=_NEEDS_REVIEW)
+    metadata: MetadataOut | None = Field(None, description="A whole HTML page's metadata; null otherwise.")
 
 
 class TranslateOut(BaseModel):
@@ -142,6 +161,7 @@ class TranslateOut(BaseModel):
     text: str = Field(..., description="English text: the translation, or the input passed through.")
     warnings: list[str]
     needs_review: bool = Field(False, description="True when the translation raised a fidelity flag.")
+    metadata: MetadataOut | None = Field(None, description="A whole HTML page's metadata; null otherwise.")
 
 
 class SummarizeOut(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..detect import Candidate, Detection
-from ..pipeline import ArticleRequest, ArticleResult, SummaryRequest
+from ..pipeline import ArticleRequest, ArticleResult, SummaryRequest, TranslateRequest, TranslateResult
 from ..quality import Flag
 from ..summarize import Summary
 from ..text import CleanResult
@@ -32,12 +32,16 @@ def flags(found: Sequence[Flag]) -> list[schemas.FlagOut]:
             for f in found]
 
 
-def translation(result: Translation | None) -> schemas.TranslationOut | None:
+def translation(result: Translation | None, html: str | None = None) -> schemas.TranslationOut | None:
     if result is None:
         return None
     return schemas.TranslationOut(text=result.text, model=result.model, engine=result.engine,
                                   source_lang=result.source_lang, sentences=result.sentences, chunks=result.chunks,
-                                  flags=flags(result.flags), needs_review=result.needs_review)
+                                  flags=flags(result.flags), needs_review=result.needs_review, html=html)
+
+
+def metadata(found: dict[str, str | None] | None) -> schemas.MetadataOut | None:
+    return None if found is None else schemas.MetadataOut(**found)
 
 
 def summary(result: Summary | None, found: Sequence[Flag] = ()) -> schemas.SummaryOut | None:
@@ -52,7 +56,7 @@ def article(result: ArticleResult, raw: str) -> schemas.ArticleOut:
     return schemas.ArticleOut(
         language=detection(result.language),
         cleaning=cleaning(result.cleaning, raw),
-        translation=translation(result.translation),
+        translation=translation(result.translation, result.html),
         title=result.title,
         summary=summary(result.summary, result.summary_flags),
         warnings=result.warnings,
@@ -60,7 +64,19 @@ def article(result: ArticleResult, raw: str) -> schemas.ArticleOut:
         cached=result.cached,
         title_flags=flags(result.title_flags),
         needs_review=result.needs_review,
+        metadata=metadata(result.metadata),
     )
+
+
+def translated(result: TranslateResult) -> schemas.TranslateOut:
+    return schemas.TranslateOut(language=detection(result.language), translation=translation(result.translation,
+                                result.html), text=result.text, warnings=result.warnings,
+                                metadata=metadata(result.metadata),
+                                needs_review=bool(result.translation and result.translation.needs_review))
+
+
+def translate_request(body: schemas.TranslateIn) -> TranslateRequest:
+    return TranslateRequest(text=body.text, source_lang=body.source_lang, clean=body.clean, format=body.format)
 
 
 def article_request(body: schemas.ArticleIn) -> ArticleRequest:
@@ -68,4 +84,4 @@ def article_request(body: schemas.ArticleIn) -> ArticleRequest:
     summary = None if body.summary is False or body.summary is None else SummaryRequest(
         style=body.summary.style, method=body.summary.method)
     return ArticleRequest(text=body.text, title=body.title, source_lang=body.source_lang, translate=body.translate,
-                          summary=summary)
+                          summary=summary, format=body.format)

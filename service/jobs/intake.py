@@ -83,7 +83,7 @@ def check_items(labelled: Iterable[tuple[str, JobItemIn]], pipeline: Pipeline, s
             if size > settings.job_max_item_bytes:
                 raise PayloadTooLarge(f"text is {size} bytes; the limit is {settings.job_max_item_bytes} "
                                       "(WIREBRIEF_JOB_MAX_ITEM_BYTES)")
-            pipeline.check_text(item.text)
+            pipeline.check_body(item.text, item.format)
             if item.source_lang is not None:  # unknown: 422; no present model (even the catch-all): 503, as sync
                 pipeline.plan(normalize_code(item.source_lang), None)
             if item.summary:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Sequence
 
 from ..backends.base import GenerationOptions, Seq2SeqBackend, Tokens
 from ..config import TranslationSettings
 from ..quality import Flag, check_translation, needs_review
-from ..text import collapse_repeats, pack, reassemble, segment
+from ..text import Chunk, Piece, collapse_repeats, pack, reassemble, segment
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,8 @@ class Translation:
     needs_review: bool = False
 
 
-def translate(text: str, lang: str, backend: Seq2SeqBackend, settings: TranslationSettings) -> Translation:
+def translate(text: str, lang: str, backend: Seq2SeqBackend, settings: TranslationSettings,
+              *, keep: Collection[int] = ()) -> Translation:
     """Segment, pack into chunks the model can take whole, and generate them all at once.
 
     The backend's batcher groups the chunks (with other requests') into length-sorted batches.
@@ -31,11 +33,14 @@ def translate(text: str, lang: str, backend: Seq2SeqBackend, settings: Translati
     Over-long sentences are split rather than truncated, and a repetition guard trims the
     runaway loops that MarianMT sometimes produces on unusual input. Each sentence is tokenized once: the
     ids counted for packing are the ones generated from.
+
+    Paragraphs whose index (as `segment` numbers them) is in `keep` come back as they are, in place, without
+    reaching the model: English quotes in a Norwegian article.
     """
     sentences = segment(text, lang)
     budget = min(settings.translate_max_input_tokens, backend.max_input_tokens)
     tokens = Tokens(backend.encode)
-    chunks = pack(sentences, tokens.count, budget,
+    chunks = pack([s for s in sentences if s.paragraph not in keep], tokens.count, budget,
                   max_sentences=settings.translate_sentences_per_chunk, within_paragraph=True)
 
     options = GenerationOptions(num_beams=settings.translate_beams, max_new_tokens=settings.translate_max_new_tokens,
@@ -46,8 +51,11 @@ def translate(text: str, lang: str, backend: Seq2SeqBackend, settings: Translati
                               settings.repeat_guard)
     flags = check_translation([(chunk.text, out) for chunk, out in zip(chunks, outputs)], lang,
                               repeat_guarded=guarded, sentences=[chunk.pieces[0].sentence for chunk in chunks])
+    kept = [Chunk((Piece(s.text, s.index, s.paragraph),)) for s in sentences if s.paragraph in keep]
+    in_order = sorted(zip([*chunks, *kept], [*outputs, *(chunk.text for chunk in kept)]),
+                      key=lambda pair: pair[0].pieces[0].sentence)  # stable: a long sentence's pieces stay in order
     return Translation(
-        text=reassemble(chunks, outputs),
+        text=reassemble([chunk for chunk, _ in in_order], [output for _, output in in_order]),
         model=backend.spec.model_id,
         engine=backend.engine,
         source_lang=lang,
