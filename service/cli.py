@@ -31,6 +31,7 @@ def serve(host: Optional[str] = typer.Option(None, help="Default: WIREBRIEF_HOST
     import uvicorn
 
     from .api.app import create_app
+    from .api.server import server_config
     from .observability import logs
 
     settings = get_settings()
@@ -42,8 +43,9 @@ def serve(host: Optional[str] = typer.Option(None, help="Default: WIREBRIEF_HOST
     if missing:
         typer.secho(f"{len(missing)} model(s) missing: requests that need them answer 503 model_unavailable; "
                     "extractive summaries of English text work without any model.", fg="yellow", err=True)
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
-                log_config=None, access_log=False)  # our middleware writes the access lines
+    config = server_config(create_app(settings), settings.server, host=host or settings.host,
+                           port=port or settings.port)
+    uvicorn.Server(config).run()
 
 
 @app.command()

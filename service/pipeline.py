@@ -4,21 +4,42 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator, Literal
 
 from .backends.pool import ModelPool
 from .cache import LRUCache, cache_key
-from .config import Settings
+from .config import ServerSettings, Settings
 from .detect import Detection, Routing, detect, detectable_codes
-from .errors import EmptyText, PayloadTooLarge
+from .errors import EmptyText, InvalidInput, PayloadTooLarge
 from .languages import ENGLISH
 from .observability.metrics import observe_cache
 from .registry import ModelSpec, Registry
 from .summarize import Method, Prompts, Style, Summary, summarize_abstractive, summarize_extractive
 from .text import CleanResult, clean
 from .translate import Translation, translate
+
+
+def has_content(text: str) -> bool:
+    """Whether `text` holds anything but whitespace, control and format characters (NUL, BOM, zero-width ...)."""
+    return any(not (char.isspace() or unicodedata.category(char) in ("Cc", "Cf")) for char in text)
+
+
+def check_article(text: str, title: str | None, server: ServerSettings) -> str:
+    """An article's size and substance, checked before any work: the title has its own limit, and text and
+    title together count toward the article's (both are translated)."""
+    if title is not None and len(title) > server.max_title_chars:
+        raise InvalidInput(f"title has {len(title)} characters; the limit is {server.max_title_chars} "
+                           "(WIREBRIEF_MAX_TITLE_CHARS)")
+    size = len(text) + len(title or "")
+    if size > server.max_article_chars:
+        raise PayloadTooLarge(f"article has {size} characters (text and title); the limit is "
+                              f"{server.max_article_chars} (WIREBRIEF_MAX_ARTICLE_CHARS)")
+    if not has_content(text):
+        raise EmptyText("text is empty or only whitespace and control characters")
+    return text
 
 
 @dataclass(frozen=True)
@@ -94,16 +115,11 @@ class Pipeline:
 
     # -- single steps (also served on their own endpoints) ------------------------------------
 
-    def check_text(self, text: str) -> str:
-        if len(text) > self.server.max_article_chars:
-            raise PayloadTooLarge(f"article has {len(text)} characters; the limit is "
-                                  f"{self.server.max_article_chars} (WIREBRIEF_MAX_ARTICLE_CHARS)")
-        if not text.strip():
-            raise EmptyText("text is empty or only whitespace")
-        return text
+    def check_text(self, text: str, title: str | None = None) -> str:
+        return check_article(text, title, self.server)
 
-    def clean(self, text: str) -> CleanResult:
-        cleaned = clean(self.check_text(text))
+    def clean(self, text: str, title: str | None = None) -> CleanResult:
+        cleaned = clean(self.check_text(text, title))
         if not cleaned.text.strip():
             raise EmptyText("nothing is left after removing boilerplate; "
                             f"removed: {', '.join(sorted({r.rule for r in cleaned.removed}))}")
@@ -146,7 +162,7 @@ class Pipeline:
     def process(self, request: ArticleRequest) -> ArticleResult:
         timings: dict[str, float] = {}
         with _timed(timings, "clean"):
-            cleaned = self.clean(request.text)  # validates the text, once
+            cleaned = self.clean(request.text, request.title)  # validates the text and title, once
         with _timed(timings, "detect"):
             detection = self._detect(cleaned.text, request.source_lang)
         warnings = list(detection.warnings)

@@ -110,10 +110,16 @@ class AccessMiddleware:
 
     def _admit(self, db: Database, scope: Scope) -> Principal:
         """The caller, once its key checks out and its request fits the per-minute limit."""
+        client = scope["client"][0] if scope.get("client") else "unknown"
         if self.settings.auth_required:
-            key = KeyStore(db).verify(bearer_token(scope))
+            self.limits.check_auth_failures(client)
+            try:
+                key = KeyStore(db).verify(bearer_token(scope))
+            except Unauthorized:
+                self.limits.hit_auth_failure(client)  # 429 instead, for the failure that goes over the limit
+                raise
             principal = Principal(key_id=key.id, limit_id=key.id)
         else:
-            principal = Principal.anonymous(scope["client"][0] if scope.get("client") else "unknown")
+            principal = Principal.anonymous(client)
         self.limits.hit_request(principal.limit_id)
         return principal

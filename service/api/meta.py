@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
+from ..auth.keys import ANONYMOUS
 from ..languages import ENGLISH, NAMES
 from ..modelstore import fetch_hint
 from ..pipeline import Pipeline
@@ -19,16 +20,25 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
+def authenticated(request: Request) -> bool:
+    """Whether the caller presented a valid API key (only when auth is on and /ready is behind it)."""
+    meter = getattr(request.state, "meter", None)
+    return meter is not None and meter.principal.key_id != ANONYMOUS
+
+
 @router.get("/ready", response_model=schemas.ReadyOut, summary="Readiness: which models are loaded, present, missing",
             responses={503: {"model": schemas.ReadyOut}})
-async def ready(pipeline: Pipeline = Depends(get_pipeline)) -> JSONResponse:
+async def ready(request: Request, pipeline: Pipeline = Depends(get_pipeline)) -> JSONResponse:
     states = pipeline.pool.status()
     missing = [s for s in states if s.state == "missing"]
-    hint = "; ".join(fetch_hint(pipeline.registry.models[s.key], pipeline.models.models_dir) for s in missing)
+    insider = authenticated(request)  # filesystem paths tell an outsider about the host: only to key holders
+    hint = "; ".join(fetch_hint(pipeline.registry.models[s.key], pipeline.models.models_dir) for s in missing) \
+        if insider else "; ".join(f"{s.key}: run `wirebrief models pull --model {s.key}`" for s in missing)
     body = schemas.ReadyOut(
         ready=not missing,
-        models=[schemas.ModelStateOut(key=s.key, task=s.task, model_id=s.model_id, state=s.state, path=s.path,
-                                      languages=list(s.languages), engine=s.engine) for s in states],
+        models=[schemas.ModelStateOut(key=s.key, task=s.task, model_id=s.model_id, state=s.state,
+                                      path=s.path if insider else None, languages=list(s.languages),
+                                      engine=s.engine) for s in states],
         missing_hint=hint or None,
     )
     return JSONResponse(body.model_dump(), status_code=200 if body.ready else 503)
