@@ -34,9 +34,9 @@ def test_the_title_is_charged_with_the_text(make_app, keys: KeyStore) -> None:  
     assert over.status_code == 429 and error_code(over) == "rate_limited" and "201 characters" in over.text
     assert article(client, key, title="T" * 100).status_code == 200  # 151 of 200 used
     assert client.get("/v1/usage", headers=bearer(key)).json()["character_count"] == 151
-    job = client.post("/v1/jobs", json={"items": [{"custom_id": "a", "text": "Hi there.", "title": "T" * 40}]},
+    job = client.post("/v1/jobs", json={"items": [{"custom_id": "a", "text": "Hi there.", "title": "T" * 41}]},
                       headers=bearer(key))
-    assert job.status_code == 429 and "request has 49 characters" in job.json()["error"]["message"]
+    assert job.status_code == 429 and "request has 50 characters" in job.json()["error"]["message"]
     assert article(client, key, text="Council met.", title="Budget").status_code == 200  # 18 more: 169
 
 
