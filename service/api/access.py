@@ -2,7 +2,8 @@
 
 It runs before routing, so it covers every route, mounted apps included. Open paths (health, docs,
 the CMS hook that has its own signature, and /ready, /metrics unless the settings protect them) pass
-untouched. On every other path: with auth on, a valid `Authorization: Bearer <key>` is required;
+untouched. On every other path: with auth on, a valid `Authorization: Bearer <key>` is required (failed
+checks are counted per client address, and past `auth_failures_per_minute` the address gets 429);
 the caller's requests per minute are counted; a `Meter` is left in the request state, to which
 bodies carrying article text are charged before any work (`body.charge`); once the response is out,
 a success's characters are recorded as usage and a failure's reservation is given back.
