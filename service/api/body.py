@@ -78,7 +78,7 @@ async def read_limited(request: Request, limit: int) -> bytes:
     server: ServerSettings = request.app.state.server_settings
     chunks: list[bytes] = []
     size = 0
-    stream = request.stream()
+    stream: AsyncIterator[bytes] = request.stream()
     if encoding == "gzip":
         stream = _gunzipped(stream, limit)
     with anyio.move_on_after(server.body_timeout_s) as scope:
