@@ -41,6 +41,7 @@ def serve(host: Optional[str] = typer.Option(None, help="Default: WIREBRIEF_HOST
     import uvicorn
 
     from .api.app import create_app
+    from .api.server import server_config
     from .observability import logs
 
     settings = get_settings()
@@ -48,8 +49,9 @@ def serve(host: Optional[str] = typer.Option(None, help="Default: WIREBRIEF_HOST
     registry = _registry()
     for line, colour in _coverage_lines(registry, _coverage(registry, settings), settings.models_dir):
         typer.secho(line, fg=colour, err=True)
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
-                log_config=None, access_log=False)  # our middleware writes the access lines
+    config = server_config(create_app(settings), settings.server, host=host or settings.host,
+                           port=port or settings.port)
+    uvicorn.Server(config).run()
 
 
 def _coverage(registry: Registry, settings: Settings) -> Coverage:

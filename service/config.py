@@ -31,7 +31,16 @@ class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
     max_body_bytes: int = Field(2 * 1024 * 1024, ge=1, description="Largest accepted request body.")
-    max_article_chars: int = Field(200_000, ge=1, description="Largest accepted article, in characters.")
+    max_article_chars: int = Field(200_000, ge=1, description="Largest accepted article (its text and title), "
+                                                              "in characters.")
+    max_title_chars: int = Field(1_000, ge=1, description="Longest accepted title, in characters; more is 422.")
+    header_timeout_s: float = Field(10.0, gt=0, description="A connection whose request headers are not complete "
+                                                            "this long after it opened (or after its last "
+                                                            "response) is closed.")
+    body_timeout_s: float = Field(30.0, gt=0, description="A request body not fully received within this gets 408.")
+    keep_alive_timeout_s: float = Field(5.0, gt=0, description="An idle keep-alive connection is closed after this.")
+    forwarded_allow_ips: str = Field("", description="Comma-separated proxy addresses (or *) whose X-Forwarded-For "
+                                                     "and X-Forwarded-Proto are believed; empty: nobody's.")
     request_timeout_s: float = Field(300.0, gt=0, description="A request still running after this gets 504.")
     max_inflight_requests: int = Field(32, ge=0, description="Model requests (articles, detect, translate, "
                                                              "summarize) in flight per process; more: 429 at "
@@ -193,6 +202,9 @@ class AccessSettings(BaseModel):
     auth_protect_metrics: bool = Field(False, description="With auth on, /metrics needs a key too.")
     rate_limit_per_minute: int = Field(0, ge=0, description="Requests per minute per key (or client); 0: none.")
     rate_limit_chars_per_day: int = Field(0, ge=0, description="Article characters per day per key; 0: none.")
+    auth_failures_per_minute: int = Field(30, ge=0, description="With auth on, failed key checks per minute per "
+                                                                "client address; past it every request from the "
+                                                                "address is 429 until the window frees. 0: none.")
     rate_limit_storage_url: str = Field("", description="limits storage (redis://... or memory://); empty: the "
                                                         "broker's Redis when set, else in-process.")
 

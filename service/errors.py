@@ -133,3 +133,9 @@ class RequestTimeout(WirebriefError):
     """A request whose response had not started within `request_timeout_s` (the work may still finish)."""
 
     code, status = "request_timeout", 504
+
+
+class BodyTimeout(WirebriefError):
+    """A request body that did not arrive within `body_timeout_s`: a slow client must not hold a connection."""
+
+    code, status = "body_timeout", 408

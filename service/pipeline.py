@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator, Literal
 
 from .backends.pool import ModelPool
 from .cache import LRUCache, cache_key
-from .config import Settings
+from .config import ServerSettings, Settings
 from .detect import Detection, Routing, detect, detect_paragraphs, detectable_codes
-from .errors import EmptyText, PayloadTooLarge, UnreadableHtml
+from .errors import EmptyText, InvalidInput, PayloadTooLarge, UnreadableHtml
 from .languages import ENGLISH
 from .modelstore import locate, route
 from .observability.metrics import observe_cache
@@ -35,6 +36,30 @@ from .text.html import MAX_PAGE_CHARS, Page, extract_page, fragment_text, looks_
 from .translate import Translation, translate
 
 Format = Literal["text", "html"]
+
+
+def has_content(text: str) -> bool:
+    """Whether `text` holds anything but whitespace, control and format characters (NUL, BOM, zero-width ...)."""
+    return any(not (char.isspace() or unicodedata.category(char) in ("Cc", "Cf")) for char in text)
+
+
+def check_title(title: str | None, server: ServerSettings) -> None:
+    if title is not None and len(title) > server.max_title_chars:
+        raise InvalidInput(f"title has {len(title)} characters; the limit is {server.max_title_chars} "
+                           "(WIREBRIEF_MAX_TITLE_CHARS)")
+
+
+def check_article(text: str, title: str | None, server: ServerSettings) -> str:
+    """An article's size and substance, checked before any work: the title has its own limit, and text and
+    title together count toward the article's (both are translated)."""
+    check_title(title, server)
+    size = len(text) + len(title or "")
+    if size > server.max_article_chars:
+        raise PayloadTooLarge(f"article has {size} characters (text and title); the limit is "
+                              f"{server.max_article_chars} (WIREBRIEF_MAX_ARTICLE_CHARS)")
+    if not has_content(text):
+        raise EmptyText("text is empty or only whitespace and control characters")
+    return text
 
 
 @dataclass(frozen=True)
@@ -152,49 +177,51 @@ class Pipeline:
 
     # -- single steps (also served on their own endpoints) ------------------------------------
 
-    def check_text(self, text: str) -> str:
-        if len(text) > self.server.max_article_chars:
-            raise PayloadTooLarge(f"article has {len(text)} characters; the limit is "
-                                  f"{self.server.max_article_chars} (WIREBRIEF_MAX_ARTICLE_CHARS)")
-        if not text.strip():
-            raise EmptyText("text is empty or only whitespace")
-        return text
+    def check_text(self, text: str, title: str | None = None) -> str:
+        return check_article(text, title, self.server)
 
-    def check_body(self, body: str, format: Format = "text") -> str:
+    def check_body(self, body: str, format: Format = "text", title: str | None = None) -> str:
         """A request body before any work: text must be a valid article; HTML must not be empty and not more
         than is parsed (its article is checked as text once read out, so a page's markup is not counted)."""
         if format == "text":
-            return self.check_text(body)
-        if not body.strip():
+            return self.check_text(body, title)
+        check_title(title, self.server)
+        if not has_content(body):
             raise EmptyText("the HTML is empty or only whitespace")
         if len(body) > MAX_PAGE_CHARS:
             raise PayloadTooLarge(f"the HTML has {len(body)} characters; at most {MAX_PAGE_CHARS} are read")
         return body
 
-    def read(self, body: str, format: Format = "text") -> Source:
-        """The article in a body: text as it is; a page's main text and metadata; a fragment's reading text."""
+    def read(self, body: str, format: Format = "text", title: str | None = None) -> Source:
+        """The article in a body: text as it is; a page's main text and metadata; a fragment's reading text.
+        The text and the title are checked here, once (a page's article once read out)."""
         if format == "text":
-            return Source(self.check_text(body))
-        self.check_body(body, format)
+            return Source(self.check_text(body, title))
+        self.check_body(body, format, title)
         if looks_like_page(body):
             page = extract_page(body)
-            return Source(page.text, page=page)
+            return Source(self.check_text(page.text, title), page=page)
         try:
             text = fragment_text(body)
         except ValueError as exc:  # lxml refuses some control characters outside any element
             raise UnreadableHtml(f"The HTML fragment could not be parsed: {exc}") from exc
-        if not text.strip():
+        if not has_content(text):
             raise EmptyText("the HTML fragment has no text (only markup, scripts or comments)")
+        self.check_text(text, title)
         return Source(text, markup=body)
 
     def _clean_source(self, source: Source, *, strip_boilerplate: bool = True) -> CleanResult:
         """Plain text and a page's article are cleaned; a fragment is taken as it reads (see the module doc)."""
         if source.markup is None and strip_boilerplate:
-            return self.clean(source.text)
-        return CleanResult(text=self.check_text(source.text), removed=())
+            return self._clean(source.text)
+        return CleanResult(text=source.text, removed=())
 
-    def clean(self, text: str) -> CleanResult:
-        cleaned = clean(self.check_text(text), main_block=self.text_settings.clean_main_block)
+    def clean(self, text: str, title: str | None = None) -> CleanResult:
+        return self._clean(self.check_text(text, title))
+
+    def _clean(self, text: str) -> CleanResult:
+        """Clean text already checked."""
+        cleaned = clean(text, main_block=self.text_settings.clean_main_block)
         if not cleaned.text.strip():
             raise EmptyText("nothing is left after removing boilerplate; "
                             f"removed: {', '.join(sorted({r.rule for r in cleaned.removed}))}")
@@ -281,7 +308,7 @@ class Pipeline:
     def process(self, request: ArticleRequest) -> ArticleResult:
         timings: dict[str, float] = {}
         with _timed(timings, "clean"):
-            source = self.read(request.text, request.format)  # validates the body, once
+            source = self.read(request.text, request.format, request.title)  # validates text and title, once
             cleaned = self._clean_source(source)
         with _timed(timings, "detect"):
             detection = self._detect(cleaned.text, request.source_lang)

@@ -8,6 +8,7 @@ the app (its body reader, batcher or models) in a broken state.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from dataclasses import dataclass
@@ -23,8 +24,9 @@ from service.pipeline import Pipeline
 
 JSON = {"content-type": "application/json"}
 PLAIN = {"content-type": "text/plain"}
-GOOD = {"text": "The city council met on Tuesday. It approved the new budget for schools and roads.",
-        "summary": {"method": "extractive"}}
+GOOD_TEXT = "The city council met on Tuesday. It approved the new budget for schools and roads."
+GOOD = {"text": GOOD_TEXT, "summary": {"method": "extractive"}}
+NORWEGIAN = "Bystyret møttes tirsdag for å diskutere budsjettet."
 
 HTML = ("<!DOCTYPE html><html><head><title>Site | News</title><script>var tracking = 1;</script>"
         "<style>p { color: red; }</style></head><body><h1>Council approves budget</h1>"
@@ -85,9 +87,16 @@ def every_paragraph_in_order(body: dict[str, Any]) -> None:
     assert body["summary"]["method"] == "extractive"
 
 
-def undetectable_warned(body: dict[str, Any]) -> None:
-    assert body["language"]["language"]["code"] == "en"
-    assert any(w.startswith("undetectable_language:") for w in body["language"]["warnings"])
+def text_is(expected: str) -> Callable[[dict[str, Any]], None]:
+    def check(body: dict[str, Any]) -> None:
+        assert body["cleaning"]["text"] == expected
+    return check
+
+
+def language_is(code: str) -> Callable[[dict[str, Any]], None]:
+    def check(body: dict[str, Any]) -> None:
+        assert body["language"]["language"]["code"] == code and body["language"]["source"] == "override"
+    return check
 
 
 ROWS = [
@@ -97,6 +106,9 @@ ROWS = [
     Row("empty-json-text", as_json({"text": ""}), JSON, 422, "empty_text"),
     Row("whitespace-plain", b" \n\t\r\n  \n", PLAIN, 422, "empty_text"),
     Row("whitespace-json", as_json({"text": " \u00a0\n\u3000\t"}), JSON, 422, "empty_text"),
+    Row("control-characters", bytes(range(1, 9)), PLAIN, 422, "empty_text"),
+    Row("nul-only", b"\x00" * 1_000, PLAIN, 422, "empty_text"),
+    Row("format-characters-only", as_json({"text": "\u200b\ufeff\u200d \x7f\x85"}), JSON, 422, "empty_text"),
     Row("markup-only", b"<html><body><p></p><script>x()</script></body></html>", PLAIN, 422, "empty_text"),
     # too large: the body (WIREBRIEF_MAX_BODY_BYTES) and the article (WIREBRIEF_MAX_ARTICLE_CHARS)
     Row("body-10MB", b"a" * (10 * 1024 * 1024), PLAIN, 413, "payload_too_large"),
@@ -106,8 +118,30 @@ ROWS = [
     Row("invalid-utf8-plain", b"Caf\xe9 au lait in the city.", PLAIN, 400, "bad_request"),
     Row("invalid-utf8-json", b'{"text": "Caf\xe9 au lait"}', JSON, 400, "bad_request"),
     Row("lone-surrogate-json", b'{"text": "The council \\ud800 met."}', JSON, 400, "bad_request"),
-    Row("lone-surrogate-codec", b"The council \\ud800 met.", {"content-type": "text/plain; charset=unicode_escape"},
-        400, "bad_request"),
+    # charsets: only those that decode text one way (a utf-16 body without a byte order mark is a guess)
+    Row("unicode-escape-codec", b"The council \\ud800 met.", {"content-type": "text/plain; charset=unicode_escape"},
+        415, "unsupported_media_type"),
+    Row("utf-7", "The council met + 1.".encode("utf-7"), {"content-type": "text/plain; charset=utf-7"}, 415,
+        "unsupported_media_type"),
+    Row("idna", b"The council met.", {"content-type": "text/plain; charset=idna"}, 415, "unsupported_media_type"),
+    Row("utf-16-no-bom", GOOD_TEXT.encode("utf-16-le"), {"content-type": "text/plain; charset=utf-16"}, 400,
+        "bad_request"),
+    Row("utf-16-bom", GOOD_TEXT.encode("utf-16"), {"content-type": "text/plain; charset=utf-16"}, 200,
+        check=text_is(GOOD_TEXT)),
+    Row("utf-16be-explicit", GOOD_TEXT.encode("utf-16-be"), {"content-type": "text/plain; charset=UTF-16BE"}, 200,
+        check=text_is(GOOD_TEXT)),
+    Row("windows-1252", "Café au lait in the city council.".encode("cp1252"),
+        {"content-type": "text/plain; charset=windows-1252"}, 200, check=text_is("Café au lait in the city council.")),
+    # Content-Encoding: gzip is decoded under the body limit, nothing else is accepted
+    Row("gzip", gzip.compress(GOOD_TEXT.encode()), {**PLAIN, "content-encoding": "gzip"}, 200,
+        check=text_is(GOOD_TEXT)),
+    Row("gzip-bomb", gzip.compress(b"a" * (3 * 1024 * 1024)), {**PLAIN, "content-encoding": "gzip"}, 413,
+        "payload_too_large"),
+    Row("gzip-corrupt", b"\x1f\x8b not really gzip", {**PLAIN, "content-encoding": "gzip"}, 400, "bad_request"),
+    Row("gzip-truncated", gzip.compress(GOOD_TEXT.encode())[:-12], {**PLAIN, "content-encoding": "gzip"}, 400,
+        "bad_request"),
+    Row("brotli", b"\x0b\x02\x80The council met.\x03", {**PLAIN, "content-encoding": "br"}, 415,
+        "unsupported_media_type"),
     # content types
     Row("octet-stream", bytes(range(256)), {"content-type": "application/octet-stream"}, 415,
         "unsupported_media_type"),
@@ -126,6 +160,32 @@ ROWS = [
     Row("json-top-level-list", as_json(["The council met."]), JSON, 422, "invalid_input"),
     Row("json-translate-not-bool", as_json({"text": "The council met.", "translate": "maybe"}), JSON, 422,
         "invalid_input"),
+    # strict JSON: booleans are booleans, a key appears once, numbers are of a sane length, no NaN
+    Row("json-translate-yes", as_json({"text": "The council met.", "translate": "yes"}), JSON, 422, "invalid_input"),
+    Row("json-translate-false-string", as_json({"text": "The council met.", "translate": "false"}), JSON, 422,
+        "invalid_input"),
+    Row("json-translate-one", as_json({"text": "The council met.", "translate": 1}), JSON, 422, "invalid_input"),
+    Row("json-summary-zero", as_json({"text": "The council met.", "summary": 0}), JSON, 422, "invalid_input"),
+    Row("json-clean-not-bool", as_json({"text": "The council met.", "clean": "no"}), JSON, 422, "invalid_input",
+        path="/v1/translate"),
+    Row("json-huge-int", b'{"text": "x", "translate": 9' + b"9" * 5_000 + b"}", JSON, 400, "bad_request"),
+    Row("json-huge-int-job", b'{"items": [{"custom_id": "a", "text": "x", "translate": ' + b"9" * 5_000 + b"}]}",
+        JSON, 400, "bad_request", path="/v1/jobs"),
+    Row("jsonl-huge-int-job", b'{"custom_id": "a", "text": "x", "translate": ' + b"9" * 5_000 + b"}\n",
+        {"content-type": "application/jsonl"}, 400, "bad_request", path="/v1/jobs"),
+    Row("json-nan", b'{"text": "The council met.", "translate": NaN}', JSON, 400, "bad_request"),
+    Row("json-duplicate-key", b'{"text": "The council met.", "translate": true, "translate": false}', JSON, 400,
+        "bad_request"),
+    Row("jsonl-duplicate-key", b'{"custom_id": "a", "custom_id": "b", "text": "The council met."}\n',
+        {"content-type": "application/jsonl"}, 400, "bad_request", path="/v1/jobs"),
+    # every text field is bounded and counted: the title has its own limit and counts toward the article's
+    Row("title-over-max", as_json({"text": "The council met.", "title": "T" * 1_001}), JSON, 422, "invalid_input"),
+    Row("title-over-max-job", as_json({"items": [{"custom_id": "a", "text": "The council met.", "title": "T" * 1_001}]}),
+        JSON, 422, "invalid_input", path="/v1/jobs"),
+    Row("title-over-max-summarize", as_json({"text": "The council met.", "title": "T" * 1_001}), JSON, 422,
+        "invalid_input", path="/v1/summarize"),
+    Row("text-and-title-over-max-chars", as_json({"text": "word " * 39_900, "title": "T" * 1_000}), JSON, 413,
+        "payload_too_large"),
     Row("json-summary-method", as_json({"text": "The council met.", "summary": {"method": "magic"}}), JSON, 422,
         "invalid_input"),
     Row("json-unknown-field", as_json({"text": "The council met.", "langauge": "en"}), JSON, 422, "invalid_input"),
@@ -139,7 +199,10 @@ ROWS = [
     Row("html", HTML.encode(), PLAIN, 200, check=no_tags_kept_text),
     Row("single-word", b"Budget", PLAIN, 200, check=short_text_warned),
     Row("mixed-languages", MIXED.encode(), PLAIN, 200, check=ambiguous_warned),
-    Row("control-characters", bytes(range(1, 9)), PLAIN, 200, check=undetectable_warned),
+    Row("bcp47-source-lang", as_json({**GOOD, "text": NORWEGIAN, "source_lang": "nb-NO"}), JSON, 200,
+        check=language_is("nb")),
+    Row("posix-source-lang", as_json({**GOOD, "text": NORWEGIAN, "source_lang": "nb_NO"}), JSON, 200,
+        check=language_is("nb")),
     Row("200-paragraphs", "\n\n".join(PARAGRAPHS).encode(), PLAIN, 200, check=every_paragraph_in_order),
 ]
 

@@ -2,7 +2,8 @@
 
 It runs before routing, so it covers every route, mounted apps included. Open paths (health, docs,
 the CMS hook that has its own signature, and /ready, /metrics unless the settings protect them) pass
-untouched. On every other path: with auth on, a valid `Authorization: Bearer <key>` is required;
+untouched. On every other path: with auth on, a valid `Authorization: Bearer <key>` is required (failed
+checks are counted per client address, and past `auth_failures_per_minute` the address gets 429);
 the caller's requests per minute are counted; a `Meter` is left in the request state, to which
 bodies carrying article text are charged before any work (`body.charge`); once the response is out,
 a success's characters are recorded as usage and a failure's reservation is given back.
@@ -110,10 +111,16 @@ class AccessMiddleware:
 
     def _admit(self, db: Database, scope: Scope) -> Principal:
         """The caller, once its key checks out and its request fits the per-minute limit."""
+        client = scope["client"][0] if scope.get("client") else "unknown"
         if self.settings.auth_required:
-            key = KeyStore(db).verify(bearer_token(scope))
+            self.limits.check_auth_failures(client)
+            try:
+                key = KeyStore(db).verify(bearer_token(scope))
+            except Unauthorized:
+                self.limits.hit_auth_failure(client)  # 429 instead, for the failure that goes over the limit
+                raise
             principal = Principal(key_id=key.id, limit_id=key.id)
         else:
-            principal = Principal.anonymous(scope["client"][0] if scope.get("client") else "unknown")
+            principal = Principal.anonymous(client)
         self.limits.hit_request(principal.limit_id)
         return principal

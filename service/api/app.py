@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
 
     app = FastAPI(title="wirebrief", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     errors.install(app)
+    app.add_middleware(errors.UnexpectedErrorMiddleware)  # innermost: a route's bug is an ordinary 500
     app.add_middleware(AdmissionMiddleware, limit=settings.max_inflight_requests)  # after the key check
     app.add_middleware(access.AccessMiddleware, settings=settings.access)  # keys, rate limits, usage
     for module in (articles, steps, meta, jobs, webhooks, hooks, usage, metrics):

@@ -1,37 +1,96 @@
-"""Read a request body once, within the size limit, as text or as a validated JSON model.
+"""Read a request body once, within the size limit and the body timeout, as text or as a validated JSON model.
 
-Bodies that carry article text are charged to the caller's daily characters here, the one place
-their text is known before any work (see `api/access.py`, which leaves the meter).
+Bodies that carry article text are checked (sizes) and charged to the caller's daily characters here, the one
+place their text is known before any work (see `api/access.py`, which leaves the meter).
 """
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import AsyncIterator
 from typing import TypeVar
 
+import anyio
 from fastapi import Request
 from pydantic import BaseModel
 
+from ..config import ServerSettings
 from ..contracts.decoding import decode, parse_model
-from ..errors import PayloadTooLarge, UnsupportedMediaType
+from ..contracts.schemas import Charged
+from ..errors import BadRequest, BodyTimeout, PayloadTooLarge, UnsupportedMediaType
+from ..pipeline import check_article
 
 Model = TypeVar("Model", bound=BaseModel)
+Article = TypeVar("Article", bound=Charged)
 
 JSON = "application/json"
 PLAIN = "text/plain"
 HTML = "text/html"
+GZIP = ("gzip", "x-gzip")
+
+
+def _too_large(limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(f"request body exceeds the limit of {limit} bytes (WIREBRIEF_MAX_BODY_BYTES)")
+
+
+async def _gunzipped(chunks: AsyncIterator[bytes], limit: int) -> AsyncIterator[bytes]:
+    """Decompress as it arrives, never producing more than `limit` bytes in all: a zip bomb stops at the cap."""
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)  # gzip framing only
+    produced = 0
+    async for chunk in chunks:
+        if inflater.eof:
+            if chunk:
+                raise BadRequest("body has data after the end of its gzip stream")
+            continue
+        try:
+            out = inflater.decompress(chunk, limit - produced + 1)
+        except zlib.error as exc:
+            raise BadRequest(f"body is not valid gzip: {exc}") from exc
+        produced += len(out)
+        if produced > limit or inflater.unconsumed_tail:
+            raise _too_large(limit)
+        if inflater.unused_data:
+            raise BadRequest("body has data after the end of its gzip stream")
+        yield out
+    if not inflater.eof:
+        raise BadRequest("body is not valid gzip: the stream is truncated")
+
+
+def _content_encoding(request: Request) -> str | None:
+    """'gzip', or None for an unencoded body; any other encoding is 415."""
+    encoding = request.headers.get("content-encoding", "").strip().lower()
+    if encoding in ("", "identity"):
+        return None
+    if encoding in GZIP:
+        return "gzip"
+    raise UnsupportedMediaType(f"Content-Encoding {encoding!r} is not accepted; send gzip or no encoding")
 
 
 async def read_limited(request: Request, limit: int) -> bytes:
-    """The raw body, refusing (413) as soon as it is known to exceed `limit` bytes."""
+    """The raw body (gzip decoded), refusing (413) as soon as it is known to exceed `limit` bytes.
+
+    The whole body must arrive within the server's body timeout (408 otherwise): a client that trickles
+    it cannot hold a connection and a worker until the request timeout.
+    """
+    encoding = _content_encoding(request)
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"request body is {declared} bytes; the limit is {limit} (WIREBRIEF_MAX_BODY_BYTES)")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"request body exceeds the limit of {limit} bytes (WIREBRIEF_MAX_BODY_BYTES)")
-        chunks.append(chunk)
+    server: ServerSettings = request.app.state.server_settings
+    chunks: list[bytes] = []
+    size = 0
+    stream: AsyncIterator[bytes] = request.stream()
+    if encoding == "gzip":
+        stream = _gunzipped(stream, limit)
+    with anyio.move_on_after(server.body_timeout_s) as scope:
+        async for chunk in stream:
+            size += len(chunk)
+            if size > limit:
+                raise _too_large(limit)
+            chunks.append(chunk)
+    if scope.cancelled_caught:
+        raise BodyTimeout(f"request body not received within {server.body_timeout_s:g} s "
+                          "(WIREBRIEF_BODY_TIMEOUT_S)")
     return b"".join(chunks)
 
 
@@ -60,9 +119,9 @@ async def json_or_text_body(request: Request, model: type[Model], limit: int, *,
     one as `{"text": body, "format": "html"}`; the charset parameter decodes both, utf-8 by default."""
     kind, charset = media_type(request)
     if kind == PLAIN and plain_text:
-        return model(text=decode(await read_limited(request, limit), charset))
+        return model.model_validate({"text": decode(await read_limited(request, limit), charset)})
     if kind == HTML and html:
-        return model(text=decode(await read_limited(request, limit), charset), format="html")
+        return model.model_validate({"text": decode(await read_limited(request, limit), charset), "format": "html"})
     if kind == JSON:
         return parse_model(await read_limited(request, limit), model)
     kinds = [name for name, allowed in ((f"{PLAIN} (the raw article)", plain_text), (f"{HTML} (a page or a fragment)",
@@ -80,13 +139,17 @@ async def charge(request: Request, characters: int) -> None:
         await meter.charge(characters)
 
 
-async def article_body(request: Request, model: type[Model], limit: int, *, plain_text: bool = False,
-                       html: bool = False) -> Model:
-    """A body with a `text` field (JSON, with `plain_text` also text/plain, with `html` also text/html), charged
-    before any work (HTML by its characters as sent, markup and all: the one count known before the work)."""
+async def article_body(request: Request, model: type[Article], limit: int, *, plain_text: bool = False,
+                       html: bool = False) -> Article:
+    """A body with a `text` field (JSON, with `plain_text` also text/plain, with `html` also text/html), checked and
+    charged before any work: every text field (the title too) counts, so none can carry unmetered work past the
+    limits. HTML is charged by its characters as sent, markup and all (the one count known before the work); its
+    article is checked once read out."""
     if plain_text or html:
         body = await json_or_text_body(request, model, limit, plain_text=plain_text, html=html)
     else:
         body = await json_body(request, model, limit)
-    await charge(request, len(getattr(body, "text")))
+    if getattr(body, "format", "text") == "text":
+        check_article(body.text, getattr(body, "title", None), request.app.state.server_settings)
+    await charge(request, body.characters)
     return body

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import WirebriefError, internal_error
 
@@ -44,10 +45,44 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        """The last resort, for a failure in a middleware: Starlette hands the exception on to the server after
+        this answer, and the server drops the connection, so the client is told not to reuse it."""
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         # this handler answers outside the app's middlewares: echo the request id they assigned
         request_id = getattr(request.state, "request_id", None)
         error = internal_error()
-        return error_response(error.status, error.code, error.message,
-                              {"X-Request-ID": request_id} if request_id else None)
+        headers = {"Connection": "close", **({"X-Request-ID": request_id} if request_id else {})}
+        return error_response(error.status, error.code, error.message, headers)
+
+
+class UnexpectedErrorMiddleware:
+    """The innermost middleware: a route's unexpected exception becomes the sanitized 500 here, logged once.
+
+    Answered inside the other middlewares, the 500 is an ordinary response to them (timed, counted, its
+    reservation refunded) and the connection stays usable; left to Starlette's outermost handler, the exception
+    would reach the server, which logs it again and closes the connection under a client that reuses it.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def noting_start(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, noting_start)
+        except Exception:
+            if started:  # a streamed response failed midway: nothing can be answered any more
+                raise
+            log.exception("unhandled error on %s %s", scope["method"], scope["path"])
+            error = internal_error()
+            await error_response(error.status, error.code, error.message)(scope, receive, send)
 

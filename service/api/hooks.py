@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from ..jobs.service import JobService
-from ..webhooks.inbound import idempotency_key, newsroom_draft, verify_newsroom
+from ..webhooks.inbound import check_newsroom, idempotency_key, newsroom_draft, verify_newsroom
 from ..webhooks.schemas import HookAccepted, NewsroomEvent
 from ..config import Settings
 from ..contracts import schemas
@@ -28,6 +28,7 @@ router = APIRouter(prefix="/v1/hooks", tags=["hooks"])
 )
 async def newsroom(request: Request, jobs: JobService = Depends(get_jobs)) -> HookAccepted:
     settings: Settings = request.app.state.settings
+    check_newsroom(settings.webhooks, request.headers)  # header shape first: nothing unsigned is read or parsed
     raw = await read_limited(request, settings.max_body_bytes)
     webhook_id = verify_newsroom(settings.webhooks, request.headers, raw)
     draft = await run_in_threadpool(lambda: newsroom_draft(raw, jobs.pipeline, jobs.settings,

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
+from ..auth.keys import ANONYMOUS
 from ..languages import ENGLISH, NAMES
-from ..modelstore import coverage, fetch_hint, present_keys, route
+from ..modelstore import cli_command, coverage, fetch_hint, present_keys, route
 from ..pipeline import Pipeline
 from ..contracts import schemas
 from .deps import get_pipeline
@@ -19,20 +20,29 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
+def authenticated(request: Request) -> bool:
+    """Whether the caller presented a valid API key (only when auth is on and /ready is behind it)."""
+    meter = getattr(request.state, "meter", None)
+    return meter is not None and meter.principal.key_id != ANONYMOUS
+
+
 @router.get("/ready", response_model=schemas.ReadyOut, summary="Readiness: which models are loaded, present, missing",
             responses={503: {"model": schemas.ReadyOut}})
-async def ready(pipeline: Pipeline = Depends(get_pipeline)) -> JSONResponse:
+async def ready(request: Request, pipeline: Pipeline = Depends(get_pipeline)) -> JSONResponse:
     """200 while every served language has a present model (its own or the catch-all); missing optional
-    models are listed, not fatal."""
+    models are listed, not fatal. Filesystem paths tell an outsider about the host: only key holders see them."""
     states = pipeline.pool.status()
     present = {s.key for s in states if s.state != "missing"}
     covered = coverage(pipeline.registry, present,
                        needs_summarizer=pipeline.summary_settings.summary_method == "abstractive")
-    hint = "; ".join(fetch_hint(spec, pipeline.models.models_dir) for spec in covered.missing)
+    insider = authenticated(request)
+    hint = "; ".join(fetch_hint(spec, pipeline.models.models_dir) if insider
+                     else f"{spec.key}: run `{cli_command()} models pull --model {spec.key}`" for spec in covered.missing)
     body = schemas.ReadyOut(
         ready=covered.ready,
-        models=[schemas.ModelStateOut(key=s.key, task=s.task, model_id=s.model_id, state=s.state, path=s.path,
-                                      languages=list(s.languages), engine=s.engine) for s in states],
+        models=[schemas.ModelStateOut(key=s.key, task=s.task, model_id=s.model_id, state=s.state,
+                                      path=s.path if insider else None, languages=list(s.languages),
+                                      engine=s.engine) for s in states],
         missing_hint=hint or None,
         optional_missing=[spec.key for spec in covered.optional],
         unserved_languages=list(covered.unserved),

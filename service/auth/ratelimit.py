@@ -55,8 +55,10 @@ class RateLimits:
         self.per_minute = RateLimitItemPerMinute(settings.rate_limit_per_minute, namespace=NAMESPACE) \
             if settings.rate_limit_per_minute else None
         self.chars_per_day = settings.rate_limit_chars_per_day or None
+        self.auth_failures = RateLimitItemPerMinute(settings.auth_failures_per_minute, namespace=NAMESPACE) \
+            if settings.auth_required and settings.auth_failures_per_minute else None
         self.storage: Storage | None = None
-        if self.per_minute or self.chars_per_day:
+        if self.per_minute or self.chars_per_day or self.auth_failures:
             self.storage = storage_from_string(storage_url(settings))
             self.requests = MovingWindowRateLimiter(self.storage)
             self.characters = FixedWindowRateLimiter(self.storage)
@@ -71,6 +73,29 @@ class RateLimits:
             reset = self.requests.get_window_stats(self.per_minute, "requests", who).reset_time
             raise RateLimited(f"more than {self.per_minute.amount} requests per minute "
                               "(WIREBRIEF_RATE_LIMIT_PER_MINUTE)", retry_after_s=_seconds_until(reset))
+
+    def check_auth_failures(self, client: str) -> None:
+        """Refuse (429) a client address that has failed too many key checks this minute, before checking more:
+        keys cannot be guessed at the server's speed."""
+        if self.auth_failures is None:
+            return
+        with self._fail_open():
+            if not self.requests.test(self.auth_failures, "auth-failures", client):
+                raise self._too_many_failures(client)
+
+    def hit_auth_failure(self, client: str) -> None:
+        """Count a failed key check of `client`; the one that goes over the limit is answered 429 already."""
+        if self.auth_failures is None:
+            return
+        with self._fail_open():
+            if not self.requests.hit(self.auth_failures, "auth-failures", client):
+                raise self._too_many_failures(client)
+
+    def _too_many_failures(self, client: str) -> RateLimited:
+        assert self.auth_failures is not None
+        reset = self.requests.get_window_stats(self.auth_failures, "auth-failures", client).reset_time
+        return RateLimited(f"more than {self.auth_failures.amount} failed API key checks per minute from this "
+                           "address (WIREBRIEF_AUTH_FAILURES_PER_MINUTE)", retry_after_s=_seconds_until(reset))
 
     def reserve_characters(self, who: str, characters: int, day: date) -> None:
         """Take `characters` from `day`'s allowance, all or nothing; RateLimited until midnight UTC if short."""

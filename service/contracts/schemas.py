@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from ..quality import KINDS
 
@@ -15,9 +15,21 @@ SEED_EXAMPLE = (
 
 
 class Strict(BaseModel):
-    """Unknown fields are an error: a typo in an option must not be silently ignored."""
+    """Unknown fields are an error: a typo in an option must not be silently ignored. Booleans are JSON booleans
+    (`StrictBool`): `"false"` taken as true, or `1` as true, would be a guess."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class Charged(Strict):
+    """A body carrying article text: what it is charged against the daily allowance is every text field the
+    pipeline works on (the title is translated too)."""
+
+    text: str
+
+    @property
+    def characters(self) -> int:
+        return len(self.text) + len(getattr(self, "title", None) or "")
 
 
 class SummaryOptions(Strict):
@@ -25,32 +37,40 @@ class SummaryOptions(Strict):
     method: Literal["abstractive", "extractive"] | None = Field(None, description="default: the service setting")
 
 
-class ArticleIn(Strict):
+class ArticleIn(Charged):
     text: str = Field(..., description="Raw article text, boilerplate and all.", examples=[SEED_EXAMPLE])
     title: str | None = Field(None, description="Used (translated) as the summary headline.")
     source_lang: str | None = Field(None, description="ISO 639-1 code; skips detection.", examples=["no"])
-    translate: bool = Field(True, description="Include the full English translation.")
+    translate: StrictBool = Field(True, description="Include the full English translation.")
     summary: SummaryOptions | None | Literal[False] = Field(
         default_factory=SummaryOptions, description="Summary options, or false for no summary.")
     format: Literal["text", "html"] = Field(
         "text", description="html: `text` is a whole web page (its article and metadata are read out) or a CMS "
                             "fragment (translated in place, markup kept, in `translation.html`).")
 
+    @field_validator("summary", mode="before")
+    @classmethod
+    def _false_is_a_boolean(cls, value: Any) -> Any:
+        """`Literal[False]` alone would take `0` for false."""
+        if value is not None and not isinstance(value, (bool, dict, SummaryOptions)):
+            raise ValueError("summary is an object of options, false or null")
+        return value
 
-class TextIn(Strict):
+
+class TextIn(Charged):
     text: str = Field(..., examples=[SEED_EXAMPLE])
 
 
-class TranslateIn(Strict):
+class TranslateIn(Charged):
     text: str = Field(..., examples=[SEED_EXAMPLE])
     source_lang: str | None = None
-    clean: bool = Field(True, description="Strip web boilerplate first (not from an HTML fragment).")
+    clean: StrictBool = Field(True, description="Strip web boilerplate first (not from an HTML fragment).")
     format: Literal["text", "html"] = Field(
         "text", description="html: `text` is a whole web page (its article and metadata are read out) or a CMS "
                             "fragment (translated in place, markup kept, in `translation.html`).")
 
 
-class SummarizeIn(Strict):
+class SummarizeIn(Charged):
     text: str = Field(..., description="Any language; non-English text is translated first.")
     title: str | None = None
     source_lang: str | None = None
@@ -176,7 +196,8 @@ class ModelStateOut(BaseModel):
     task: str
     model_id: str
     state: Literal["loaded", "present", "missing"]
-    path: str | None
+    path: str | None = Field(..., description="On disk; shown only to callers with an API key (auth on and "
+                                               "WIREBRIEF_AUTH_PROTECT_READY).")
     languages: list[str]
     engine: str | None = Field(..., description="Engine of the loaded model (transformers, ctranslate2).")
 

@@ -13,9 +13,9 @@ from typing import Any, Iterable, Mapping
 
 from pydantic import ValidationError
 
-from ..contracts.decoding import decode, describe, parse_model
+from ..contracts.decoding import decode, describe, load_json, parse_model, validate
 from ..config import JobSettings
-from ..errors import BadRequest, InvalidInput, PayloadTooLarge, UnsupportedMediaType, WirebriefError
+from ..errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType, WirebriefError
 from ..languages import normalize_code
 from ..pipeline import Pipeline
 from .schemas import JobIn, JobItemIn, JobOptions
@@ -33,8 +33,8 @@ class JobDraft:
 
     @property
     def characters(self) -> int:
-        """Article characters of all items: what the job is charged against the daily allowance."""
-        return sum(len(item.text) for item in self.items)
+        """Article characters of all items (text and title): what the job is charged against the daily allowance."""
+        return sum(item.characters for item in self.items)
 
 
 def parse_request(raw: bytes, media_type: str, query: Mapping[str, str], pipeline: Pipeline,
@@ -83,7 +83,7 @@ def check_items(labelled: Iterable[tuple[str, JobItemIn]], pipeline: Pipeline, s
             if size > settings.job_max_item_bytes:
                 raise PayloadTooLarge(f"text is {size} bytes; the limit is {settings.job_max_item_bytes} "
                                       "(WIREBRIEF_JOB_MAX_ITEM_BYTES)")
-            pipeline.check_body(item.text, item.format)
+            pipeline.check_body(item.text, item.format, item.title)
             if item.source_lang is not None:  # unknown: 422; no present model (even the catch-all): 503, as sync
                 pipeline.plan(normalize_code(item.source_lang), None)
             if item.summary:
@@ -122,9 +122,7 @@ def _jsonl_items(raw: bytes, settings: JobSettings) -> list[tuple[str, JobItemIn
             continue
         label = f"line {number}"
         try:
-            labelled.append((label, JobItemIn.model_validate_json(line)))
-        except ValidationError as exc:
-            if any(error["type"] == "json_invalid" for error in exc.errors()):
-                raise BadRequest(f"{label}: not valid JSON: {exc.errors()[0]['msg']}") from exc
-            raise InvalidInput(f"{label}: {describe(exc)}") from exc
+            labelled.append((label, validate(load_json(line), JobItemIn)))
+        except WirebriefError as exc:  # the same strict JSON as a JSON body: no duplicate keys, no huge numbers
+            raise type(exc)(f"{label}: {exc.message}") from exc
     return labelled

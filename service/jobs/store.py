@@ -122,7 +122,7 @@ class JobStore:
                                 .values(state=CANCELLED, finished_at=t, announced=True))
             session.commit()
         job = self.get(job_id)
-        if job.state in (COMPLETED, FAILED):
+        if not flipped:  # completed, failed or cancelled before: nothing to stop
             raise Conflict(f"job {job_id} is already {job.state}")
         return job
 

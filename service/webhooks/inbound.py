@@ -11,7 +11,7 @@ from typing import Mapping
 
 from pydantic import ValidationError
 
-from ..contracts.decoding import describe
+from ..contracts.decoding import decode, describe, load_json
 from ..config import JobSettings, WebhookSettings
 from ..errors import BadRequest, InvalidInput, NotFound
 from ..common.clock import now
@@ -20,17 +20,24 @@ from ..jobs.schemas import ARTICLE_EVENT, JobItemIn, JobOptions
 from ..pipeline import Pipeline
 from .endpoints import NEWSROOM_ENDPOINT
 from .schemas import NewsroomArticle, NewsroomEvent
-from .signing import parse_secrets, verify
+from .signing import parse_secrets, signed_headers, verify
 
 PUBLISHED = "article.published"
 
 
+def check_newsroom(settings: WebhookSettings, headers: Mapping[str, str]) -> None:
+    """Before anything else (the body is not read yet): is the hook configured (404), are the signature headers
+    well formed (401)?"""
+    if not parse_secrets(settings.newsroom_secret):
+        raise NotFound("the newsroom hook is not configured (WIREBRIEF_NEWSROOM_SECRET)")
+    signed_headers(headers)
+
+
 def verify_newsroom(settings: WebhookSettings, headers: Mapping[str, str], raw: bytes) -> str:
     """The message's webhook-id, once its signature and timestamp check out (401 otherwise)."""
-    secrets = parse_secrets(settings.newsroom_secret)
-    if not secrets:
-        raise NotFound("the newsroom hook is not configured (WIREBRIEF_NEWSROOM_SECRET)")
-    return verify(secrets, headers, raw, tolerance_s=settings.newsroom_tolerance_s, now=now())
+    check_newsroom(settings, headers)
+    return verify(parse_secrets(settings.newsroom_secret), headers, raw, tolerance_s=settings.newsroom_tolerance_s,
+                  now=now())
 
 
 def newsroom_draft(raw: bytes, pipeline: Pipeline, jobs: JobSettings, *, callback: bool) -> JobDraft | None:
@@ -38,7 +45,7 @@ def newsroom_draft(raw: bytes, pipeline: Pipeline, jobs: JobSettings, *, callbac
 
     With `callback` (a newsroom callback URL is configured) the article's result is announced to it."""
     try:
-        event = NewsroomEvent.model_validate_json(raw)
+        event = NewsroomEvent.model_validate(load_json(decode(raw)))  # the strict JSON of every body
         if event.type != PUBLISHED:
             return None
         article = NewsroomArticle.model_validate(event.data)

@@ -164,7 +164,8 @@ def test_partial_results_then_cancel_keeps_what_is_done(make_client) -> None:
     assert counts["failed"] == 0 and counts["cancelled"] > 0 and final["status"] == "cancelled"
     lines = result_lines(client, job["id"])
     assert [line["custom_id"] for line in lines] == [item["custom_id"] for item in items[:counts["completed"]]]
-    assert client.post(f"/v1/jobs/{job['id']}/cancel").json()["status"] == "cancelled", "cancel is idempotent"
+    again = client.post(f"/v1/jobs/{job['id']}/cancel")  # docs/JOBS.md: 409 once the job has ended
+    assert again.status_code == 409 and again.json()["error"]["code"] == "conflict"
     assert client.get(f"/v1/jobs/{job['id']}").json()["counts"] == counts, "nothing ran after the cancel"
 
 
