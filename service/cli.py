@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
+from typing import Any, Literal, Optional
 
 import typer
 
@@ -81,6 +81,16 @@ def _coverage_lines(registry: Registry, covered: Coverage, models_dir: Path) -> 
     return lines
 
 
+def _method(value: str | None) -> Literal["abstractive", "extractive"] | None:
+    if value is None:
+        return None
+    if value == "abstractive":
+        return "abstractive"
+    if value == "extractive":
+        return "extractive"
+    raise typer.BadParameter(f"--method is abstractive or extractive, not {value!r}")
+
+
 @app.command()
 def process(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, readable=True),
             as_json: bool = typer.Option(False, "--json", help="Print JSON instead of readable text."),
@@ -102,7 +112,7 @@ def process(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
         raw = path.read_text(encoding="utf-8")
         try:
             result = pipeline.process(ArticleRequest(text=raw, source_lang=source_lang,
-                                                     summary=SummaryRequest(style=style, method=method)))
+                                                     summary=SummaryRequest(style=style, method=_method(method))))
         except WirebriefError as exc:
             failures += 1
             typer.secho(f"{path}: {exc.code}: {exc.message}", fg="red", err=True)
@@ -136,7 +146,7 @@ def _readable(path: Path, payload: dict) -> str:
 def models_list(as_json: bool = typer.Option(False, "--json")) -> None:
     """What is configured, whether it is on disk, and its size."""
     settings = get_settings()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for spec in _registry().models.values():
         where = locate(spec, settings.models_dir)
         rows.append({"key": spec.key, "task": spec.task, "model_id": spec.model_id, "present": where.present,

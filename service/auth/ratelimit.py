@@ -59,9 +59,11 @@ class RateLimits:
             if settings.auth_required and settings.auth_failures_per_minute else None
         self.storage: Storage | None = None
         if self.per_minute or self.chars_per_day or self.auth_failures:
-            self.storage = storage_from_string(storage_url(settings))
-            self.requests = MovingWindowRateLimiter(self.storage)
-            self.characters = FixedWindowRateLimiter(self.storage)
+            storage = storage_from_string(storage_url(settings))
+            assert isinstance(storage, Storage), "a synchronous storage (redis://, memory://)"
+            self.storage = storage
+            self.requests = MovingWindowRateLimiter(storage)
+            self.characters = FixedWindowRateLimiter(storage)
 
     def hit_request(self, who: str) -> None:
         """Count one request of `who`; RateLimited (Retry-After: when the oldest one leaves the window)."""

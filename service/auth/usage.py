@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..db import Database
+from ..common.claims import rows_matched
 from .models import Usage
 
 INSERT_RACES = 3  # an insert loses at most to one concurrent insert of the same row; then the update hits
@@ -38,7 +39,7 @@ class UsageStore:
             for _ in range(INSERT_RACES):
                 result = session.execute(update(Usage).where(*where).values(
                     characters=Usage.characters + characters, requests=Usage.requests + requests))
-                if result.rowcount:
+                if rows_matched(result):
                     session.commit()
                     return
                 try:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, CursorResult, Result, select, update
 from sqlalchemy.orm import Session
 
 #: How many ready rows one claim looks at; losers of a race move on to the next one.
 CLAIM_CANDIDATES = 16
+
+
+def rows_matched(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE matched (a compare-and-set won when this is 1)."""
+    return cast(CursorResult[Any], result).rowcount
 
 
 def claim_one(session: Session, table: Any, ready: ColumnElement[bool], values: dict[str, Any]) -> Any | None:
@@ -23,7 +28,7 @@ def claim_one(session: Session, table: Any, ready: ColumnElement[bool], values: 
         statement = update(table).where(table.id == row_id, ready).values(**values)
         result = session.execute(statement.execution_options(synchronize_session=False))
         session.commit()
-        if result.rowcount == 1:
+        if rows_matched(result) == 1:
             return row_id
     return None
 
@@ -33,8 +38,8 @@ def claim_all(session: Session, table: Any, ready: ColumnElement[bool], values: 
     """Claim up to `limit` ready rows by the same compare-and-set as `claim_one`; the ids this caller won."""
     won = []
     for row_id in session.scalars(select(table.id).where(ready).order_by(table.id).limit(limit)).all():
-        if session.execute(update(table).where(table.id == row_id, ready).values(**values)
-                           .execution_options(synchronize_session=False)).rowcount:
+        if rows_matched(session.execute(update(table).where(table.id == row_id, ready).values(**values)
+                                        .execution_options(synchronize_session=False))):
             won.append(row_id)
     session.commit()
     return won

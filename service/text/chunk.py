@@ -83,7 +83,7 @@ def pack(sentences: Sequence[Sentence], count_tokens: CountTokens, max_tokens: i
             continue
         limit = min(stop[i] - i, max_sentences or len(sentences))
         guess = bisect.bisect_right(sums, sums[i] + max_tokens - overhead, i + 1, i + limit + 1) - 1 - i
-        take = _largest_fit(lambda k, i=i: " ".join(texts[i:i + k]), 1, limit, guess, count_tokens, max_tokens)
+        take = _largest_fit(_span(texts, i, " "), 1, limit, guess, count_tokens, max_tokens)
         chunks.append(Chunk(tuple(Piece(s.text, s.index, s.paragraph) for s in sentences[i:i + take])))
         i += take
     return chunks
@@ -155,15 +155,14 @@ def _split(sentence: Sentence, content: int, count_tokens: CountTokens, max_toke
     w, guess = 0, max(1, int(len(words) * share))
     first_guess = guess
     while w < len(words):
-        take = _largest_fit(lambda k, w=w: " ".join(words[w:w + k]), 0, len(words) - w, guess,
-                            count_tokens, max_tokens)
+        take = _largest_fit(_span(words, w, " "), 0, len(words) - w, guess, count_tokens, max_tokens)
         if take:
             texts.append((" ".join(words[w:w + take]), " "))
             w, guess = w + take, take
             continue
         word, c, guess = words[w], 0, max(1, int(len(sentence.text) * share))
         while c < len(word):
-            take = _largest_fit(lambda k, c=c: word[c:c + k], 0, len(word) - c, guess, count_tokens, max_tokens)
+            take = _largest_fit(_span(word, c, ""), 0, len(word) - c, guess, count_tokens, max_tokens)
             if not take:
                 raise ValueError(f"a single character does not fit in max_tokens={max_tokens}")
             texts.append((word[c:c + take], "" if c else " "))
@@ -171,6 +170,11 @@ def _split(sentence: Sentence, content: int, count_tokens: CountTokens, max_toke
         w, guess = w + 1, first_guess
     return [Piece(text, sentence.index, sentence.paragraph, part, glue if part else "")
             for part, (text, glue) in enumerate(texts)]
+
+
+def _span(parts: Sequence[str], start: int, separator: str) -> Callable[[int], str]:
+    """The text of the `k` parts from `start` on, joined: what `_largest_fit` grows."""
+    return lambda k: separator.join(parts[start:start + k])
 
 
 def _largest_fit(text_of: Callable[[int], str], known: int, limit: int, guess: int,

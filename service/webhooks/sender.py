@@ -111,17 +111,18 @@ class Sender:
         except httpx.HTTPError as exc:
             error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         latency_ms = round((time.perf_counter() - clock) * 1000, 1)
-        return AttemptResult(started_at=started, latency_ms=latency_ms, status=status, error=error,
-                             **self._next(delivery, status, retry_after))
+        state, retry_at = self._next(delivery, status, retry_after)
+        return AttemptResult(started_at=started, latency_ms=latency_ms, status=status, error=error, state=state,
+                             retry_at=retry_at)
 
-    def _next(self, delivery: Delivery, status: int | None, retry_after: float | None) -> dict[str, object]:
+    def _next(self, delivery: Delivery, status: int | None, retry_after: float | None) -> tuple[str, float | None]:
         if status is not None and 200 <= status < 300:
-            return {"state": SUCCEEDED, "retry_at": None}
+            return SUCCEEDED, None
         if status == 410:
-            return {"state": FAILED, "retry_at": None}
+            return FAILED, None
         s = self.settings
         delay = retry_delay(s.webhook_retry_schedule_s, delivery.tries + 1, jitter=s.webhook_retry_jitter,
                             retry_after=retry_after, retry_after_max=s.webhook_retry_after_max_s, rng=self.rng)
         if delay is None:
-            return {"state": FAILED, "retry_at": None}
-        return {"state": PENDING, "retry_at": now() + delay}
+            return FAILED, None
+        return PENDING, now() + delay
