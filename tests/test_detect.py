@@ -147,6 +147,18 @@ def test_mixed_languages_are_flagged_under_both_engines(name: str) -> None:
     assert result.language.confidence < 0.8 and len(result.candidates) >= 2
 
 
+def test_a_catch_all_guess_with_a_dedicated_rival_is_flagged() -> None:
+    """Portuguese-looking Spanish: the catch-all would translate it, but Spanish has a model of its own."""
+    assert SHIPPED.catch_all == MUL and SHIPPED.route("es") not in (None, MUL)
+    result = decide(LONG, [("pt", 0.97), ("es", 0.03)], SHIPPED, **RULES)
+    assert result.language.code == "pt"
+    assert result.warnings == (("ambiguous_language: best guess pt goes to the catch-all model opus-mt-mul-en, but "
+                                "es (0.03) has a model of its own; pass source_lang to be sure"),)
+    # no rival with a model of its own (or one below what is reported): no doubt worth a warning
+    assert decide(LONG, [("pt", 0.995), ("es", 0.005)], SHIPPED, **RULES).warnings == ()
+    assert decide(LONG, [("pt", 0.97), ("sr", 0.03)], SHIPPED, **RULES).warnings == ()
+
+
 def test_models_not_languages_decide_doubt() -> None:
     # Norwegian vs Danish is the same model: no doubt worth a warning.
     result = decide(LONG, [("no", 0.45), ("da", 0.40), ("de", 0.15)], SHIPPED, **RULES)

@@ -6,7 +6,8 @@ models costs anything. The rules, in order:
 1. Text shorter than `min_chars` is always reported ambiguous (`short_text:` and `ambiguous_language:`); on
    such text, when English holds at least `english_ratio` of the chosen model's confidence, the text is kept
    English: a short English line is never sent to a translation model on a close call.
-2. Otherwise the guess is ambiguous when its model's confidence (summed over the languages that model
+2. A guess sent to the catch-all model is ambiguous when a language with a model of its own is a candidate too.
+3. Otherwise the guess is ambiguous when its model's confidence (summed over the languages that model
    translates) is below `min_confidence`. Since confidences sum to one, that also bounds the margin over the
    runner-up model: at 0.8, the next model has 0.2 at most.
 """
@@ -176,6 +177,11 @@ def decide(text: str, ranked: Ranking, routing: Routing, *, min_chars: int, min_
             f"ambiguous_language: mixed languages; the model for the best guess {best} would get {mixed[1]:.0%} "
             f"of the text, sentence by sentence; pass source_lang to be sure"
         )
+    elif (stand_in := _dedicated_alternative(ranked, routing)) is not None:
+        warnings.append(
+            f"ambiguous_language: best guess {best} goes to the catch-all model {routing.catch_all}, but "
+            f"{stand_in[0]} ({stand_in[1]:.2f}) has a model of its own; pass source_lang to be sure"
+        )
     elif short or route_confidence < min_confidence:
         runner_up = max(((r, c) for r, c in per_route.items() if r != routing.route(best)),
                         key=lambda item: (item[1], item[0] or ""), default=None)
@@ -194,6 +200,15 @@ def decide(text: str, ranked: Ranking, routing: Routing, *, min_chars: int, min_
     if language not in reported:
         reported.append(language)
     return Detection(language=language, candidates=tuple(reported), source="detected", warnings=tuple(warnings))
+
+
+def _dedicated_alternative(ranked: Ranking, routing: Routing) -> tuple[str, float] | None:
+    """When the best guess goes to the catch-all model: the likeliest other language that has a model of its own
+    (Portuguese-looking Spanish); a wrong guess there costs a better translation."""
+    if routing.catch_all is None or routing.route(ranked[0][0]) != routing.catch_all:
+        return None
+    return next(((code, confidence) for code, confidence in ranked[1:] if confidence >= MIN_REPORTED
+                 and routing.route(code) not in (None, routing.catch_all)), None)
 
 
 def _mixed(ranked: Ranking, pieces: Sequence[tuple[Ranking, int]], routing: Routing,

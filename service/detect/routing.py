@@ -20,6 +20,7 @@ class Routing:
     """Code → the translation model's key for every language we route; English → None (passed through)."""
 
     routes: dict[str, str | None]
+    catch_all: str | None = None  # the model that translates the languages without one of their own
 
     @classmethod
     def from_registry(cls, registry: Registry) -> Routing:
@@ -31,7 +32,8 @@ class Routing:
                 routes[code] = registry.translator_for(code).key
             except UnsupportedLanguage:  # no model and no catch-all: not a language to detect
                 continue
-        return cls(routes)
+        catch_all = registry.catch_all
+        return cls(routes, catch_all.key if catch_all else None)
 
     @property
     def candidates(self) -> frozenset[str]:
