@@ -111,8 +111,7 @@ class AccessMiddleware:
     def _admit(self, db: Database, scope: Scope) -> Principal:
         """The caller, once its key checks out and its request fits the per-minute limit."""
         if self.settings.auth_required:
-            key = KeyStore(db).verify(bearer_token(scope))
-            principal = Principal(key_id=key.id, limit_id=key.id)
+            principal = Principal.of_key(KeyStore(db).verify(bearer_token(scope)))
         else:
             principal = Principal.anonymous(scope["client"][0] if scope.get("client") else "unknown")
         self.limits.hit_request(principal.limit_id)
