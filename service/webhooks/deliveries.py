@@ -160,7 +160,7 @@ class DeliveryStore:
         return self.get(delivery_id)
 
 
-def _visible(query: Select[tuple[Delivery]], owner: Owner) -> Select[tuple[Delivery]]:
+def _visible(query: Select[Delivery], owner: Owner) -> Select[Delivery]:
     """Deliveries belong to their endpoint's owner."""
     if owner.sees_all:
         return query

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from standardwebhooks import Webhook
 
 from auth.support import bearer
-from jobs.support import FAST, Receiver, english_items, receiver, wait_until  # noqa: F401 - a fixture
+from jobs.support import FAST, Receiver, english_items, wait_until
 from service.auth.keys import KeyInfo, KeyStore
 from service.common.owners import ADMIN_SCOPE, ANONYMOUS
 from service.jobs.models import Job
