@@ -1,4 +1,6 @@
-"""Batch jobs: POST /v1/jobs (JSON or JSONL), status, results (JSONL), cancel, list."""
+"""Batch jobs: POST /v1/jobs (JSON or JSONL), status, results (JSONL), cancel, list.
+
+Every route acts for the caller (`deps.get_owner`): another key's job is 404 (an admin key reaches all)."""
 
 from __future__ import annotations
 
@@ -65,7 +67,7 @@ async def create_job(request: Request, jobs: JobService = Depends(get_jobs), own
     return JSONResponse(job.model_dump(mode="json"), status_code=201, headers=headers)
 
 
-@router.get("/jobs", response_model=JobPage, summary="List jobs, newest first")
+@router.get("/jobs", response_model=JobPage, summary="List the caller's jobs, newest first")
 def list_jobs(limit: int = Query(20, ge=1, description="Page size (at most WIREBRIEF_JOB_PAGE_MAX)."),
               after: str | None = Query(None, description="`next_after` of the previous page."),
               jobs: JobService = Depends(get_jobs), owner: Owner = Depends(get_owner)) -> JobPage:

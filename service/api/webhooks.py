@@ -1,4 +1,7 @@
-"""Webhook endpoints (register, list, delete, rotate the secret) and the delivery log (list, redeliver)."""
+"""Webhook endpoints (register, list, delete, rotate the secret) and the delivery log (list, redeliver).
+
+Every route acts for the caller (`deps.get_owner`): another key's endpoint or delivery is 404 (an admin key
+reaches all)."""
 
 from __future__ import annotations
 

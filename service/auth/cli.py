@@ -50,7 +50,8 @@ def list_keys(as_json: bool = typer.Option(False, "--json", help="One JSON objec
             typer.echo(json.dumps(shown))
         else:
             state = f"revoked {shown['revoked_at']}" if info.revoked_at else "active"
-            typer.echo(f"{info.id}  {info.prefix}…  {info.scope}  {info.name}  created {shown['created_at']}  {state}")
+            typer.echo(f"{info.id}  {info.prefix}…  {info.scope}  {info.name}  created {shown['created_at']}  "
+                       f"{state}")
 
 
 @keys_app.command("revoke")

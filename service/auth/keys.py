@@ -61,8 +61,8 @@ class KeyInfo:
         return self.revoked_at is None
 
     def as_dict(self) -> dict[str, object]:
-        return {"id": self.id, "name": self.name, "prefix": self.prefix, "scope": self.scope, "created_at": iso(self.created_at),
-                "revoked_at": iso(self.revoked_at), "active": self.active}
+        return {"id": self.id, "name": self.name, "prefix": self.prefix, "scope": self.scope,
+                "created_at": iso(self.created_at), "revoked_at": iso(self.revoked_at), "active": self.active}
 
 
 def _digest(secret: str) -> str:

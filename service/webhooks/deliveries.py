@@ -118,7 +118,8 @@ class DeliveryStore:
     def owned(self, delivery_id: str, owner: Owner) -> Delivery:
         """The delivery if `owner` may see its endpoint; another owner's is as unknown as a missing one (404)."""
         with self.db.session() as session:
-            delivery = session.scalars(_visible(select(Delivery), owner).where(Delivery.id == delivery_id)).one_or_none()
+            query = _visible(select(Delivery), owner).where(Delivery.id == delivery_id)
+            delivery = session.scalars(query).one_or_none()
         if delivery is None:
             raise NotFound(f"no delivery {delivery_id!r}")
         return delivery
