@@ -107,3 +107,67 @@ def test_wirebrief_db_upgrade_migrates_the_configured_database(tmp_path: Path) -
     assert upgraded.returncode == 0, upgraded.stderr
     assert upgraded.stdout.strip() == f"database at revision {HEAD}"
     assert_at_head_without_drift(Database(url))
+
+
+def _owners_migrate_existing_rows(db: Database) -> None:
+    """0004 on a database with rows: they become the anonymous owner's (the hook's, the newsroom's), keys are
+    `user` keys, idempotency keys become unique per owner; and back down to 0003 and up again."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    db.upgrade("0003")
+    job = ("INSERT INTO jobs (id, state, total, events, idempotency_key, fingerprint, created_at, announced) "
+           "VALUES (:id, 'completed', 0, '[]', :key, 'f', 1.0, :yes)")
+    endpoint = ("INSERT INTO webhook_endpoints (id, url, events, secret, managed, created_at) "
+                "VALUES (:id, 'http://example.test/', '[]', 's', :yes, 1.0)")
+    with db.engine.begin() as connection:
+        connection.execute(text(job), [{"id": "job_1", "key": "k", "yes": True},
+                                       {"id": "job_2", "key": "newsroom:msg_1", "yes": True}])
+        connection.execute(text(endpoint), [{"id": "we_a", "yes": False}, {"id": "we_newsroom", "yes": True}])
+        connection.execute(text("INSERT INTO api_keys (id, name, prefix, secret_hash, created_at) "
+                                "VALUES ('key_1', 'cms', 'wb_key_1_ab', 'h', 1.0)"))
+    db.upgrade()
+    assert_at_head_without_drift(db)
+    with db.engine.begin() as connection:
+        assert connection.execute(text("SELECT id, owner FROM jobs ORDER BY id")).all() == [
+            ("job_1", "anonymous"), ("job_2", "newsroom")]
+        assert connection.execute(text("SELECT id, owner FROM webhook_endpoints ORDER BY id")).all() == [
+            ("we_a", "anonymous"), ("we_newsroom", "newsroom")]
+        assert connection.execute(text("SELECT scope FROM api_keys")).scalar_one() == "user"
+        connection.execute(text(job.replace("(id,", "(owner, id,").replace("VALUES (", "VALUES ('key_1', ")),
+                           {"id": "job_3", "key": "k", "yes": True})  # another owner's "k": no clash
+    with pytest.raises(IntegrityError), db.engine.begin() as connection:
+        connection.execute(text(job.replace("(id,", "(owner, id,").replace("VALUES (", "VALUES ('key_1', ")),
+                           {"id": "job_4", "key": "k", "yes": True})
+
+    _downgrade(db, "0003")
+    with db.engine.begin() as connection:  # global keys again: the oldest job keeps "k"
+        assert connection.execute(text("SELECT id, idempotency_key FROM jobs ORDER BY id")).all() == [
+            ("job_1", "k"), ("job_2", "newsroom:msg_1"), ("job_3", None)]
+    db.upgrade()
+    assert_at_head_without_drift(db)
+
+
+def _downgrade(db: Database, revision: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with db.engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+        connection.commit()
+
+
+def test_owners_migrate_existing_rows_on_sqlite(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'owners.db'}")
+    _owners_migrate_existing_rows(db)
+    db.dispose()
+
+
+@pytest.mark.servers
+def test_owners_migrate_existing_rows_on_postgresql(postgres_server: PostgresServer) -> None:
+    db = Database(postgres_server.new_database("migrate_owners"))
+    _owners_migrate_existing_rows(db)
+    db.dispose()

@@ -119,7 +119,7 @@ class AccessMiddleware:
             except Unauthorized:
                 self.limits.hit_auth_failure(client)  # 429 instead, for the failure that goes over the limit
                 raise
-            principal = Principal(key_id=key.id, limit_id=key.id)
+            principal = Principal.of_key(key)
         else:
             principal = Principal.anonymous(client)
         self.limits.hit_request(principal.limit_id)

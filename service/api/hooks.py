@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
+from ..common.owners import NEWSROOM, Owner
 from ..jobs.service import JobService
 from ..webhooks.inbound import check_newsroom, idempotency_key, newsroom_draft, verify_newsroom
 from ..webhooks.schemas import HookAccepted, NewsroomEvent
@@ -35,5 +36,6 @@ async def newsroom(request: Request, jobs: JobService = Depends(get_jobs)) -> Ho
                                                            callback=bool(settings.newsroom_callback_url)))
     if draft is None:
         return HookAccepted(status="ignored", webhook_id=webhook_id, job_id=None)
-    job, created = await run_in_threadpool(lambda: jobs.submit(draft, idempotency_key=idempotency_key(webhook_id)))
+    job, created = await run_in_threadpool(lambda: jobs.submit(draft, Owner(NEWSROOM),  # apart from clients' keys
+                                                               idempotency_key=idempotency_key(webhook_id)))
     return HookAccepted(status="accepted" if created else "duplicate", webhook_id=webhook_id, job_id=job.id)

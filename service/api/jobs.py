@@ -1,4 +1,6 @@
-"""Batch jobs: POST /v1/jobs (JSON or JSONL), status, results (JSONL), cancel, list."""
+"""Batch jobs: POST /v1/jobs (JSON or JSONL), status, results (JSONL), cancel, list.
+
+Every route acts for the caller (`deps.get_owner`): another key's job is 404 (an admin key reaches all)."""
 
 from __future__ import annotations
 
@@ -8,12 +10,14 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from ..common.owners import Owner
 from ..errors import PayloadTooLarge
 from ..jobs.service import JobService
 from ..jobs.intake import JSONL
 from ..jobs.schemas import ErrorLine, JobIn, JobOut, JobPage, ResultLine
 from ..contracts import schemas
 from .body import charge, media_type, read_limited
+from .deps import get_owner
 from .openapi import request_body
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
@@ -45,7 +49,7 @@ def _create_body() -> dict[str, Any]:
     responses={status: {"model": schemas.ErrorOut} for status in (400, 409, 413, 415, 422)},
     openapi_extra=_create_body(),
 )
-async def create_job(request: Request, jobs: JobService = Depends(get_jobs),
+async def create_job(request: Request, jobs: JobService = Depends(get_jobs), owner: Owner = Depends(get_owner),
                      idempotency_key: str | None = Header(None, alias="Idempotency-Key", min_length=1,
                                                           max_length=255)) -> JSONResponse:
     limit = jobs.settings.job_max_bytes
@@ -56,23 +60,23 @@ async def create_job(request: Request, jobs: JobService = Depends(get_jobs),
     kind, _ = media_type(request)
     draft = await run_in_threadpool(jobs.parse, raw, kind, dict(request.query_params))
     await charge(request, draft.characters)
-    job, created = await run_in_threadpool(lambda: jobs.submit(draft, idempotency_key=idempotency_key))
+    job, created = await run_in_threadpool(lambda: jobs.submit(draft, owner, idempotency_key=idempotency_key))
     headers = {"Location": f"/v1/jobs/{job.id}"}
     if not created:
         headers["Idempotent-Replayed"] = "true"
     return JSONResponse(job.model_dump(mode="json"), status_code=201, headers=headers)
 
 
-@router.get("/jobs", response_model=JobPage, summary="List jobs, newest first")
+@router.get("/jobs", response_model=JobPage, summary="List the caller's jobs, newest first")
 def list_jobs(limit: int = Query(20, ge=1, description="Page size (at most WIREBRIEF_JOB_PAGE_MAX)."),
               after: str | None = Query(None, description="`next_after` of the previous page."),
-              jobs: JobService = Depends(get_jobs)) -> JobPage:
-    return jobs.page(limit, after)
+              jobs: JobService = Depends(get_jobs), owner: Owner = Depends(get_owner)) -> JobPage:
+    return jobs.page(owner, limit, after)
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut, summary="A job's status, counts and ETA", responses=ERRORS)
-def get_job(job_id: str, jobs: JobService = Depends(get_jobs)) -> JobOut:
-    return jobs.get(job_id)
+def get_job(job_id: str, jobs: JobService = Depends(get_jobs), owner: Owner = Depends(get_owner)) -> JobOut:
+    return jobs.get(job_id, owner)
 
 
 @router.get(
@@ -82,12 +86,13 @@ def get_job(job_id: str, jobs: JobService = Depends(get_jobs)) -> JobOut:
                 "The `X-Job-Status` header tells whether more will come.",
     responses={200: {"content": {"application/jsonl": {"schema": {"type": "string"}}}}, **ERRORS},
 )
-def job_results(job_id: str, jobs: JobService = Depends(get_jobs)) -> StreamingResponse:
-    job, lines = jobs.results(job_id)
+def job_results(job_id: str, jobs: JobService = Depends(get_jobs),
+                owner: Owner = Depends(get_owner)) -> StreamingResponse:
+    job, lines = jobs.results(job_id, owner)
     return StreamingResponse(lines, media_type="application/jsonl", headers={"X-Job-Status": job.status})
 
 
 @router.post("/jobs/{job_id}/cancel", response_model=JobOut, summary="Cancel a job; what is done is kept",
              responses={**ERRORS, 409: {"model": schemas.ErrorOut}})
-def cancel_job(job_id: str, jobs: JobService = Depends(get_jobs)) -> JobOut:
-    return jobs.cancel(job_id)
+def cancel_job(job_id: str, jobs: JobService = Depends(get_jobs), owner: Owner = Depends(get_owner)) -> JobOut:
+    return jobs.cancel(job_id, owner)

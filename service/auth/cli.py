@@ -28,11 +28,17 @@ def _store() -> "KeyStore":
 
 
 @keys_app.command("create")
-def create(name: str = typer.Option(..., "--name", help="Who or what the key is for (shown in lists).")) -> None:
+def create(name: str = typer.Option(..., "--name", help="Who or what the key is for (shown in lists)."),
+           admin: bool = typer.Option(False, "--admin", help="An operator key: sees and acts on every key's jobs, "
+                                                             "endpoints and deliveries (others see only their own).")
+           ) -> None:
     """Create a key and print it: only the key on stdout, once; it cannot be shown again."""
-    info, key = _store().create(name)
+    from ..common.owners import ADMIN_SCOPE, USER_SCOPE
+
+    info, key = _store().create(name, ADMIN_SCOPE if admin else USER_SCOPE)
     typer.echo(key)
-    typer.secho(f"created {info.id} ({name}); store the key now, only its hash is kept", fg="green", err=True)
+    typer.secho(f"created {info.scope} key {info.id} ({name}); store the key now, only its hash is kept",
+                fg="green", err=True)
 
 
 @keys_app.command("list")
@@ -44,7 +50,8 @@ def list_keys(as_json: bool = typer.Option(False, "--json", help="One JSON objec
             typer.echo(json.dumps(shown))
         else:
             state = f"revoked {shown['revoked_at']}" if info.revoked_at else "active"
-            typer.echo(f"{info.id}  {info.prefix}…  {info.name}  created {shown['created_at']}  {state}")
+            typer.echo(f"{info.id}  {info.prefix}…  {info.scope}  {info.name}  created {shown['created_at']}  "
+                       f"{state}")
 
 
 @keys_app.command("revoke")

@@ -17,25 +17,32 @@ from ..db import Database
 from ..errors import NotFound, Unauthorized
 from ..common.clock import iso, now
 from ..common.ids import new_id
+from ..common.owners import ADMIN_SCOPE, ANONYMOUS, OPEN, USER_SCOPE, Owner
 from .models import ApiKey
 
 KEY_PREFIX = "wb_"
 SECRET_BYTES = 32
 SHOWN_SECRET_CHARS = 4  # of the secret, kept in `prefix` so a key can be recognised in lists
-ANONYMOUS = "anonymous"  # the principal of every request while auth is off
+SCOPES = (USER_SCOPE, ADMIN_SCOPE)
 
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: `key_id` owns usage counts, `limit_id` the rate-limit counters."""
+    """Who is calling: `key_id` owns usage counts, jobs and endpoints, `limit_id` the rate-limit counters."""
 
     key_id: str
     limit_id: str
+    owner: Owner
+
+    @classmethod
+    def of_key(cls, key: "KeyInfo") -> "Principal":
+        return cls(key_id=key.id, limit_id=key.id, owner=Owner(key.id, sees_all=key.scope == ADMIN_SCOPE))
 
     @classmethod
     def anonymous(cls, client: str) -> "Principal":
-        """Auth is off: usage is one anonymous account, rate limits are per client address."""
-        return cls(key_id=ANONYMOUS, limit_id=f"ip:{client}")
+        """Auth is off: one anonymous account (that sees everything: no key tells callers apart), rate
+        limits per client address."""
+        return cls(key_id=ANONYMOUS, limit_id=f"ip:{client}", owner=OPEN)
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,7 @@ class KeyInfo:
     id: str
     name: str
     prefix: str
+    scope: str
     created_at: float
     revoked_at: float | None
 
@@ -53,8 +61,8 @@ class KeyInfo:
         return self.revoked_at is None
 
     def as_dict(self) -> dict[str, object]:
-        return {"id": self.id, "name": self.name, "prefix": self.prefix, "created_at": iso(self.created_at),
-                "revoked_at": iso(self.revoked_at), "active": self.active}
+        return {"id": self.id, "name": self.name, "prefix": self.prefix, "scope": self.scope,
+                "created_at": iso(self.created_at), "revoked_at": iso(self.revoked_at), "active": self.active}
 
 
 def _digest(secret: str) -> str:
@@ -72,18 +80,23 @@ def split_key(key: str) -> tuple[str, str] | None:
 
 
 def _info(row: ApiKey) -> KeyInfo:
-    return KeyInfo(id=row.id, name=row.name, prefix=row.prefix, created_at=row.created_at, revoked_at=row.revoked_at)
+    return KeyInfo(id=row.id, name=row.name, prefix=row.prefix, scope=row.scope, created_at=row.created_at,
+                   revoked_at=row.revoked_at)
 
 
 class KeyStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def create(self, name: str) -> tuple[KeyInfo, str]:
-        """A new active key; (its info, the plaintext key). The plaintext exists only in this return value."""
+    def create(self, name: str, scope: str = USER_SCOPE) -> tuple[KeyInfo, str]:
+        """A new active key; (its info, the plaintext key). The plaintext exists only in this return value.
+
+        A `user` key sees only what it made; an `admin` key (an operator's) sees and acts on everything."""
+        if scope not in SCOPES:
+            raise ValueError(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}")
         key_id, secret = new_id("key"), secrets.token_hex(SECRET_BYTES)
         row = ApiKey(id=key_id, name=name, prefix=f"{KEY_PREFIX}{key_id}_{secret[:SHOWN_SECRET_CHARS]}",
-                     secret_hash=_digest(secret), created_at=now(), revoked_at=None)
+                     secret_hash=_digest(secret), scope=scope, created_at=now(), revoked_at=None)
         with self.db.session() as session:
             session.add(row)
             session.commit()

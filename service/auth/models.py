@@ -17,6 +17,7 @@ class ApiKey(Base):
     name: Mapped[str] = mapped_column(String(200))
     prefix: Mapped[str] = mapped_column(String(64), doc="the key's public start, to tell keys apart in lists")
     secret_hash: Mapped[str] = mapped_column(String(64), doc="sha256 hex of the secret part; never the secret")
+    scope: Mapped[str] = mapped_column(String(16), doc="`user`: its own jobs and endpoints; `admin`: everyone's")
     created_at: Mapped[float] = mapped_column(Double)
     revoked_at: Mapped[float | None] = mapped_column(Double)
 

@@ -71,7 +71,7 @@ class Announcer:
         if self.sink is None or job.endpoint_id is None or event_type not in job.events:
             return True
         try:
-            self.sink.emit(job.endpoint_id, event_type, data, key=key)
+            self.sink.emit(job.owner, job.endpoint_id, event_type, data, key=key)
         except Exception:  # noqa: BLE001 - the sweep tries again
             log.exception("could not hand %s over to the event sink", key)
             return False

@@ -18,6 +18,7 @@ from typing import Iterator
 import typer
 from tqdm import tqdm
 
+from ..common.owners import OPEN
 from ..config import Settings
 from ..db import Database
 from ..errors import WirebriefError
@@ -48,7 +49,7 @@ def run_batch(input_path: Path, out: Path, settings: Settings, *, workers: int |
         db.upgrade()
         jobs = JobService(db, pipeline, settings.jobs, workers=max(1, workers or settings.job_workers))
         jobs.store.release_all()  # we hold the lock: whatever is "running" was left by a killed run
-        job, created = jobs.submit(draft, idempotency_key=f"batch:{draft.fingerprint}")
+        job, created = jobs.submit(draft, OPEN, idempotency_key=f"batch:{draft.fingerprint}")
         if not created:
             typer.echo(f"resuming {job.id}: {job.counts.completed + job.counts.failed} of {job.counts.total} "
                        f"done ({state})", err=True)
@@ -71,9 +72,9 @@ def run_batch(input_path: Path, out: Path, settings: Settings, *, workers: int |
 
 def _cancel_others(jobs: JobService, keep: str) -> None:
     """The input changed since an interrupted run: its job is abandoned, not run alongside."""
-    for other in jobs.store.page(jobs.settings.job_page_max, None)[0]:
+    for other in jobs.store.page(OPEN, jobs.settings.job_page_max, None)[0]:
         if other.id != keep and other.state in LIVE_JOB:
-            jobs.store.cancel(other.id)
+            jobs.store.cancel(other.id, OPEN)
             typer.echo(f"the input changed since {other.id} was started; starting over", err=True)
 
 
@@ -83,7 +84,7 @@ def _follow(jobs: JobService, job: JobOut) -> JobOut:
     with tqdm(total=job.counts.total, initial=done, unit="item", file=sys.stderr, dynamic_ncols=True) as bar:
         while job.status in ("queued", "running"):
             time.sleep(PROGRESS_EVERY_S)
-            job = jobs.get(job.id)
+            job = jobs.get(job.id, OPEN)
             now_done = job.counts.completed + job.counts.failed
             bar.update(now_done - done)
             bar.set_postfix(failed=job.counts.failed, refresh=False)

@@ -21,13 +21,17 @@ FINISHED_ITEM = (DONE, FAILED)
 
 class Job(Base):
     __tablename__ = "jobs"
+    __table_args__ = (
+        UniqueConstraint("owner", "idempotency_key", name="uq_jobs_owner_idempotency_key"),  # keys are per owner
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(40), index=True, doc="the API key id that made it (`common.owners`)")
     state: Mapped[str] = mapped_column(String(16), index=True)
     total: Mapped[int] = mapped_column(Integer)
     endpoint_id: Mapped[str | None] = mapped_column(String(40))
     events: Mapped[list[str]] = mapped_column(JSON)
-    idempotency_key: Mapped[str | None] = mapped_column(String(300), unique=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(300))
     fingerprint: Mapped[str] = mapped_column(String(64), doc="sha256 of the request, to tell a replay from a clash")
     created_at: Mapped[float] = mapped_column(Double)
     started_at: Mapped[float | None] = mapped_column(Double)

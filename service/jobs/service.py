@@ -1,4 +1,7 @@
-"""The jobs facade the API, the CLI and the newsroom hook use: submit, inspect, cancel, read results."""
+"""The jobs facade the API, the CLI and the newsroom hook use: submit, inspect, cancel, read results.
+
+Every call names the `Owner` it acts for: a job is its maker's, and another owner's job is not found.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from ..events import EventSink
 from ..pipeline import Pipeline
 from .announce import Announcer
 from ..common.clock import iso, now
+from ..common.owners import Owner
 from .dispatch import Dispatcher, make_dispatcher
 from .intake import JobDraft, parse_request
 from .models import RUNNING, Job
@@ -46,41 +50,43 @@ class JobService:
         """Validate a `POST /v1/jobs` body whole (see `intake`)."""
         return parse_request(raw, media_type, query, self.pipeline, self.settings)
 
-    def submit(self, draft: JobDraft, *, idempotency_key: str | None = None) -> tuple[JobOut, bool]:
-        """Store a job and hand it to the dispatcher; (job, created). A repeated key returns its job."""
-        if idempotency_key and (existing := self.store.replay(idempotency_key, draft.fingerprint)):
+    def submit(self, draft: JobDraft, owner: Owner, *, idempotency_key: str | None = None) -> tuple[JobOut, bool]:
+        """Store `owner`'s job and hand it to the dispatcher; (job, created). A repeated key of the same
+        owner returns its job. The job may name only an endpoint of `owner`'s (admins included)."""
+        if idempotency_key and (existing := self.store.replay(owner.id, idempotency_key, draft.fingerprint)):
             return self.view(existing), False
         options = draft.options
-        endpoint_id = self._target(options.webhook_endpoint_id, options.callback_url)
+        endpoint_id = self._target(owner.id, options.webhook_endpoint_id, options.callback_url)
         events = list(options.events if options.events is not None else (JOB_EVENTS if endpoint_id else ()))
-        job, created = self.store.create(draft.items, endpoint_id=endpoint_id, events=events,
+        job, created = self.store.create(owner.id, draft.items, endpoint_id=endpoint_id, events=events,
                                          idempotency_key=idempotency_key, fingerprint=draft.fingerprint)
         if created:
             self.dispatcher.submit(job.id)
         return self.view(job), created
 
-    def _target(self, endpoint_id: str | None, callback_url: str | None) -> str | None:
+    def _target(self, owner: str, endpoint_id: str | None, callback_url: str | None) -> str | None:
         if self.sink is not None:
-            return self.sink.check_target(endpoint_id, callback_url)
+            return self.sink.check_target(owner, endpoint_id, callback_url)
         if endpoint_id or callback_url:
             raise InvalidInput("webhooks are not available here")
         return None
 
-    def get(self, job_id: str) -> JobOut:
-        return self.view(self.store.get(job_id))
+    def get(self, job_id: str, owner: Owner) -> JobOut:
+        return self.view(self.store.owned(job_id, owner))
 
-    def page(self, limit: int, after: str | None = None) -> JobPage:
-        jobs, has_more = self.store.page(min(limit, self.settings.job_page_max), after)
+    def page(self, owner: Owner, limit: int, after: str | None = None) -> JobPage:
+        jobs, has_more = self.store.page(owner, min(limit, self.settings.job_page_max), after)
         counts = self.store.counts(jobs)
         return JobPage(data=[self.view(job, counts[job.id]) for job in jobs], has_more=has_more,
                        next_after=jobs[-1].id if has_more else None)
 
-    def cancel(self, job_id: str) -> JobOut:
-        return self.view(self.store.cancel(job_id))
+    def cancel(self, job_id: str, owner: Owner) -> JobOut:
+        return self.view(self.store.cancel(job_id, owner))
 
-    def results(self, job_id: str) -> tuple[JobOut, Iterator[str]]:
-        """The job as it is now, and its finished items' lines (404 for an unknown job, before streaming)."""
-        return self.get(job_id), self.store.result_lines(job_id)
+    def results(self, job_id: str, owner: Owner) -> tuple[JobOut, Iterator[str]]:
+        """The job as it is now, and its finished items' lines (404 for an unknown or another owner's job,
+        before streaming)."""
+        return self.get(job_id, owner), self.store.result_lines(job_id)
 
     def view(self, job: Job, counts: JobCounts | None = None) -> JobOut:
         counts = counts or self.store.counts([job])[job.id]

@@ -14,10 +14,11 @@ from sqlalchemy import ColumnElement, and_, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..db import Database
-from ..errors import Conflict
+from ..errors import Conflict, NotFound
 from ..common.claims import claim_all, claim_one
 from ..common.clock import now
 from ..common.ids import new_id, new_token
+from ..common.owners import Owner, visible
 from .models import (CANCELLED, COMPLETED, DONE, FAILED, FINISHED_ITEM, LIVE_JOB, QUEUED, RUNNING, Item, Job)
 from .schemas import ARTICLE_EVENT, JobCounts, JobItemIn
 
@@ -54,14 +55,15 @@ class JobStore:
 
     # -- jobs -------------------------------------------------------------------------------------
 
-    def create(self, items: list[JobItemIn], *, endpoint_id: str | None, events: list[str],
+    def create(self, owner: str, items: list[JobItemIn], *, endpoint_id: str | None, events: list[str],
                idempotency_key: str | None, fingerprint: str) -> tuple[Job, bool]:
-        """Store a job and all its items in one transaction; (job, created). A known key replays."""
-        if idempotency_key and (existing := self.replay(idempotency_key, fingerprint)):
+        """Store `owner`'s job and all its items in one transaction; (job, created). A known key replays."""
+        if idempotency_key and (existing := self.replay(owner, idempotency_key, fingerprint)):
             return existing, False
         t = now()
-        job = Job(id=new_id("job"), state=QUEUED, total=len(items), endpoint_id=endpoint_id, events=events,
-                  idempotency_key=idempotency_key, fingerprint=fingerprint, created_at=t, announced=False)
+        job = Job(id=new_id("job"), owner=owner, state=QUEUED, total=len(items), endpoint_id=endpoint_id,
+                  events=events, idempotency_key=idempotency_key, fingerprint=fingerprint, created_at=t,
+                  announced=False)
         rows = [{"job_id": job.id, "seq": seq, "custom_id": item.custom_id, "state": QUEUED, "attempts": 0,
                  "available_at": t, "announced": False,
                  "request": item.model_dump(mode="json", exclude={"custom_id"})} for seq, item in enumerate(items)]
@@ -73,25 +75,35 @@ class JobStore:
                 session.commit()
             except IntegrityError:
                 session.rollback()
-                if idempotency_key and (existing := self.replay(idempotency_key, fingerprint)):
+                if idempotency_key and (existing := self.replay(owner, idempotency_key, fingerprint)):
                     return existing, False  # a concurrent request with the same key won the race
                 raise
         return job, True
 
-    def replay(self, key: str, fingerprint: str) -> Job | None:
-        """The job an Idempotency-Key already made; 409 when it was made from another request."""
+    def replay(self, owner: str, key: str, fingerprint: str) -> Job | None:
+        """The job `owner`'s Idempotency-Key already made; 409 when it was made from another request.
+        Keys are per owner: another owner's use of the same key is another job, never a clash."""
         with self.db.session() as session:
-            job = session.scalars(select(Job).where(Job.idempotency_key == key)).one_or_none()
+            job = session.scalars(select(Job).where(Job.owner == owner, Job.idempotency_key == key)).one_or_none()
         if job is not None and job.fingerprint != fingerprint:
             raise Conflict(f"Idempotency-Key {key!r} was used for a different request (job {job.id})")
         return job
 
     def get(self, job_id: str) -> Job:
+        """Any owner's job, for the workers; requests go through `owned`."""
         return self.db.get(Job, job_id, "job")
 
-    def page(self, limit: int, after: str | None) -> tuple[list[Job], bool]:
-        """Newest first; `after` is the last id of the previous page (ids sort by creation time)."""
-        query = select(Job).order_by(Job.id.desc()).limit(limit + 1)
+    def owned(self, job_id: str, owner: Owner) -> Job:
+        """The job if `owner` may see it; another owner's job is as unknown as a missing one (404)."""
+        with self.db.session() as session:
+            job = session.scalars(select(Job).where(Job.id == job_id, visible(Job.owner, owner))).one_or_none()
+        if job is None:
+            raise NotFound(f"no job {job_id!r}")
+        return job
+
+    def page(self, owner: Owner, limit: int, after: str | None) -> tuple[list[Job], bool]:
+        """`owner`'s jobs, newest first; `after` is the last id of the previous page (ids sort by creation time)."""
+        query = select(Job).where(visible(Job.owner, owner)).order_by(Job.id.desc()).limit(limit + 1)
         if after:
             query = query.where(Job.id < after)
         with self.db.session() as session:
@@ -111,17 +123,18 @@ class JobStore:
                                   pending=by_state[job.id].get(QUEUED, 0) + by_state[job.id].get(RUNNING, 0))
                 for job in jobs}
 
-    def cancel(self, job_id: str) -> Job:
-        """Stop a live job: queued items are cancelled, running ones finish and are kept."""
+    def cancel(self, job_id: str, owner: Owner) -> Job:
+        """Stop a live job `owner` may see: queued items are cancelled, running ones finish and are kept."""
         t = now()
         with self.db.session() as session:
-            flipped = session.execute(update(Job).where(Job.id == job_id, Job.state.in_(LIVE_JOB))
+            flipped = session.execute(update(Job).where(Job.id == job_id, Job.state.in_(LIVE_JOB),
+                                                        visible(Job.owner, owner))
                                       .values(state=CANCELLED, finished_at=t)).rowcount
             if flipped:
                 session.execute(update(Item).where(Item.job_id == job_id, Item.state == QUEUED)
                                 .values(state=CANCELLED, finished_at=t, announced=True))
             session.commit()
-        job = self.get(job_id)
+        job = self.owned(job_id, owner)
         if not flipped:  # completed, failed or cancelled before: nothing to stop
             raise Conflict(f"job {job_id} is already {job.state}")
         return job

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import Select, and_, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..db import Database
-from ..errors import Conflict
+from ..errors import Conflict, NotFound
 from ..common.claims import claim_all, claim_one
 from ..common.clock import now
 from ..common.ids import new_id, new_token
-from .models import CANCELLED, FAILED, PENDING, SUCCEEDED, Attempt, Delivery
+from ..common.owners import Owner, visible
+from .models import CANCELLED, FAILED, PENDING, SUCCEEDED, Attempt, Delivery, Endpoint
 
 
 @dataclass(frozen=True)
@@ -111,12 +112,23 @@ class DeliveryStore:
             session.commit()
 
     def get(self, delivery_id: str) -> Delivery:
+        """Any owner's delivery, for the senders; requests go through `owned`."""
         return self.db.get(Delivery, delivery_id, "delivery")
 
-    def page(self, limit: int, after: str | None, endpoint_id: str | None,
+    def owned(self, delivery_id: str, owner: Owner) -> Delivery:
+        """The delivery if `owner` may see its endpoint; another owner's is as unknown as a missing one (404)."""
+        with self.db.session() as session:
+            query = _visible(select(Delivery), owner).where(Delivery.id == delivery_id)
+            delivery = session.scalars(query).one_or_none()
+        if delivery is None:
+            raise NotFound(f"no delivery {delivery_id!r}")
+        return delivery
+
+    def page(self, owner: Owner, limit: int, after: str | None, endpoint_id: str | None,
              state: str | None) -> tuple[list[Delivery], bool]:
-        """Newest first (ids sort by creation time); `after` is the last id of the previous page."""
-        query = select(Delivery).order_by(Delivery.id.desc()).limit(limit + 1)
+        """Deliveries to `owner`'s endpoints, newest first (ids sort by creation time); `after` is the last id
+        of the previous page."""
+        query = _visible(select(Delivery), owner).order_by(Delivery.id.desc()).limit(limit + 1)
         if after:
             query = query.where(Delivery.id < after)
         if endpoint_id:
@@ -135,9 +147,9 @@ class DeliveryStore:
                 found[attempt.delivery_id].append(attempt)
         return found
 
-    def redeliver(self, delivery_id: str) -> Delivery:
+    def redeliver(self, delivery_id: str, owner: Owner) -> Delivery:
         """Send a finished delivery again (same webhook-id) with a fresh retry schedule."""
-        self.get(delivery_id)
+        self.owned(delivery_id, owner)
         with self.db.session() as session:
             hit = session.execute(update(Delivery)
                                   .where(Delivery.id == delivery_id,
@@ -147,3 +159,10 @@ class DeliveryStore:
         if not hit:
             raise Conflict(f"delivery {delivery_id} is still pending")
         return self.get(delivery_id)
+
+
+def _visible(query: Select[Delivery], owner: Owner) -> Select[Delivery]:
+    """Deliveries belong to their endpoint's owner."""
+    if owner.sees_all:
+        return query
+    return query.join(Endpoint, Delivery.endpoint_id == Endpoint.id).where(visible(Endpoint.owner, owner))

@@ -9,6 +9,7 @@ from ..db import Database
 from ..errors import Conflict, NotFound
 from ..common.clock import now
 from ..common.ids import new_id
+from ..common.owners import NEWSROOM, Owner, visible
 from .models import CANCELLED, PENDING, Delivery, Endpoint
 from .signing import new_secret
 from .ssrf import Resolver, allowed_hosts, check_url
@@ -26,9 +27,9 @@ class EndpointStore:
         """Refuse URLs that resolve to internal addresses (`UnsafeUrl`, 422)."""
         check_url(url, allowed_hosts(self.settings), self.resolver)
 
-    def create(self, url: str, events: list[str]) -> Endpoint:
+    def create(self, owner: str, url: str, events: list[str]) -> Endpoint:
         self.check(url)
-        endpoint = Endpoint(id=new_id("we"), url=url, events=events, secret=new_secret(), managed=False,
+        endpoint = Endpoint(id=new_id("we"), owner=owner, url=url, events=events, secret=new_secret(), managed=False,
                             created_at=now())
         with self.db.session() as session:
             session.add(endpoint)
@@ -36,40 +37,44 @@ class EndpointStore:
         return endpoint
 
     def find(self, endpoint_id: str) -> Endpoint | None:
-        """The endpoint, deleted or not (deliveries of deleted endpoints are cancelled, not lost)."""
+        """Any owner's endpoint, deleted or not (deliveries of deleted endpoints are cancelled, not lost)."""
         with self.db.session() as session:
             return session.get(Endpoint, endpoint_id)
 
-    def get(self, endpoint_id: str) -> Endpoint:
-        endpoint = self.find(endpoint_id)
-        if endpoint is None or endpoint.deleted_at is not None:
+    def get(self, endpoint_id: str, owner: Owner) -> Endpoint:
+        """A live endpoint `owner` may see; another owner's is as unknown as a missing one (404)."""
+        with self.db.session() as session:
+            endpoint = session.scalars(select(Endpoint).where(Endpoint.id == endpoint_id, Endpoint.deleted_at.is_(None),
+                                                              visible(Endpoint.owner, owner))).one_or_none()
+        if endpoint is None:
             raise NotFound(f"no webhook endpoint {endpoint_id!r}")
         return endpoint
 
-    def by_url(self, url: str) -> Endpoint | None:
-        """The oldest live endpoint registered for `url`."""
+    def by_url(self, owner: str, url: str) -> Endpoint | None:
+        """The oldest live endpoint `owner` registered for `url`."""
         with self.db.session() as session:
-            return session.scalars(select(Endpoint).where(Endpoint.url == url, Endpoint.deleted_at.is_(None),
-                                                          Endpoint.disabled_at.is_(None))
+            return session.scalars(select(Endpoint).where(Endpoint.owner == owner, Endpoint.url == url,
+                                                          Endpoint.deleted_at.is_(None), Endpoint.disabled_at.is_(None))
                                    .order_by(Endpoint.id).limit(1)).one_or_none()
 
-    def all(self) -> list[Endpoint]:
+    def all(self, owner: Owner) -> list[Endpoint]:
         with self.db.session() as session:
-            return list(session.scalars(select(Endpoint).where(Endpoint.deleted_at.is_(None)).order_by(Endpoint.id)))
+            return list(session.scalars(select(Endpoint).where(Endpoint.deleted_at.is_(None),
+                                                               visible(Endpoint.owner, owner)).order_by(Endpoint.id)))
 
-    def rotate(self, endpoint_id: str) -> Endpoint:
+    def rotate(self, endpoint_id: str, owner: Owner) -> Endpoint:
         """A new secret; the old one keeps signing (second signature) for the grace period."""
-        endpoint = self._editable(endpoint_id)
+        endpoint = self._editable(endpoint_id, owner)
         t = now()
         with self.db.session() as session:
             session.execute(update(Endpoint).where(Endpoint.id == endpoint.id).values(
                 secret=new_secret(), previous_secret=endpoint.secret,
                 previous_secret_until=t + self.settings.webhook_secret_grace_s))
             session.commit()
-        return self.get(endpoint_id)
+        return self.get(endpoint_id, owner)
 
-    def delete(self, endpoint_id: str) -> None:
-        self._editable(endpoint_id)
+    def delete(self, endpoint_id: str, owner: Owner) -> None:
+        self._editable(endpoint_id, owner)
         self._close(endpoint_id, deleted_at=now())
 
     def disable(self, endpoint_id: str, reason: str) -> None:
@@ -82,14 +87,16 @@ class EndpointStore:
         return [endpoint.secret]
 
     def ensure_managed(self, endpoint_id: str, url: str, secret: str, events: list[str]) -> None:
-        """Create or update an endpoint that settings define (enabled again: settings are the truth)."""
+        """Create or update an endpoint that settings define (enabled again: settings are the truth); the
+        `newsroom` system owner's, like the hook's jobs that name it."""
         with self.db.session() as session:
             endpoint = session.get(Endpoint, endpoint_id)
             if endpoint is None:
-                session.add(Endpoint(id=endpoint_id, url=url, events=events, secret=secret, managed=True,
-                                     created_at=now()))
+                session.add(Endpoint(id=endpoint_id, owner=NEWSROOM, url=url, events=events, secret=secret,
+                                     managed=True, created_at=now()))
             else:
                 endpoint.url, endpoint.events, endpoint.secret, endpoint.managed = url, events, secret, True
+                endpoint.owner = NEWSROOM
                 endpoint.previous_secret = endpoint.disabled_at = endpoint.disabled_reason = None
                 endpoint.deleted_at = None
             session.commit()
@@ -99,8 +106,8 @@ class EndpointStore:
         if endpoint is not None and endpoint.deleted_at is None:
             self._close(endpoint_id, deleted_at=now())
 
-    def _editable(self, endpoint_id: str) -> Endpoint:
-        endpoint = self.get(endpoint_id)
+    def _editable(self, endpoint_id: str, owner: Owner) -> Endpoint:
+        endpoint = self.get(endpoint_id, owner)
         if endpoint.managed:
             raise Conflict(f"endpoint {endpoint_id} is made from settings (WIREBRIEF_NEWSROOM_*); change them there")
         return endpoint

@@ -16,6 +16,7 @@ class Endpoint(Base):
     __tablename__ = "webhook_endpoints"
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(40), index=True, doc="the API key id that registered it")
     url: Mapped[str] = mapped_column(Text)
     events: Mapped[list[str]] = mapped_column(JSON)
     secret: Mapped[str] = mapped_column(String(200))

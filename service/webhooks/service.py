@@ -11,6 +11,7 @@ from ..config import WebhookSettings
 from ..db import Database
 from ..errors import Conflict, InvalidInput
 from ..common.clock import iso, now
+from ..common.owners import Owner
 from ..jobs.schemas import ARTICLE_EVENT
 from .deliveries import DeliveryStore
 from .endpoints import NEWSROOM_ENDPOINT, EndpointStore
@@ -71,10 +72,10 @@ class WebhookService:
 
     # -- EventSink ---------------------------------------------------------------------------------
 
-    def check_target(self, endpoint_id: str | None, callback_url: str | None) -> str | None:
+    def check_target(self, owner: str, endpoint_id: str | None, callback_url: str | None) -> str | None:
         if endpoint_id:
             endpoint = self.endpoints.find(endpoint_id)
-            if endpoint is None or endpoint.deleted_at is not None:
+            if endpoint is None or endpoint.deleted_at is not None or endpoint.owner != owner:
                 raise InvalidInput(f"webhook_endpoint_id {endpoint_id!r} is not a registered endpoint")
             if endpoint.disabled_at is not None:
                 raise InvalidInput(f"webhook endpoint {endpoint_id} is disabled: {endpoint.disabled_reason}")
@@ -82,17 +83,20 @@ class WebhookService:
                 raise InvalidInput(f"callback_url is not the URL of endpoint {endpoint_id}")
             return endpoint.id
         if callback_url:
-            endpoint = self.endpoints.by_url(callback_url)
+            endpoint = self.endpoints.by_url(owner, callback_url)
             if endpoint is None:
                 raise InvalidInput("callback_url is not the URL of a registered, enabled endpoint; register it "
                                    "first with POST /v1/webhooks/endpoints")
             return endpoint.id
         return None
 
-    def emit(self, endpoint_id: str, event_type: str, data: dict[str, Any], *, key: str) -> None:
+    def emit(self, owner: str, endpoint_id: str, event_type: str, data: dict[str, Any], *, key: str) -> None:
         endpoint = self.endpoints.find(endpoint_id)
         if endpoint is None or endpoint.deleted_at is not None or endpoint.disabled_at is not None:
             log.info("%s not sent: endpoint %s is gone or disabled", key, endpoint_id)
+            return
+        if endpoint.owner != owner:  # `check_target` already refused it; this holds even for older rows
+            log.warning("%s not sent: endpoint %s is not its job owner's", key, endpoint_id)
             return
         if event_type not in endpoint.events:
             return
@@ -101,44 +105,44 @@ class WebhookService:
         if delivery_id := self.deliveries.add(endpoint_id, event_type, key, body):
             self.notify(delivery_id)
 
-    # -- the API -----------------------------------------------------------------------------------
+    # -- the API: every call acts for an owner, and another owner's endpoints and deliveries are 404 ------
 
-    def create_endpoint(self, url: str, events: list[str]) -> EndpointCreated:
-        endpoint = self.endpoints.create(url, events)
+    def create_endpoint(self, owner: Owner, url: str, events: list[str]) -> EndpointCreated:
+        endpoint = self.endpoints.create(owner.id, url, events)
         return EndpointCreated(**endpoint_view(endpoint).model_dump(), secret=endpoint.secret)
 
-    def list_endpoints(self) -> list[EndpointOut]:
-        return [endpoint_view(e) for e in self.endpoints.all()]
+    def list_endpoints(self, owner: Owner) -> list[EndpointOut]:
+        return [endpoint_view(e) for e in self.endpoints.all(owner)]
 
-    def get_endpoint(self, endpoint_id: str) -> EndpointOut:
-        return endpoint_view(self.endpoints.get(endpoint_id))
+    def get_endpoint(self, endpoint_id: str, owner: Owner) -> EndpointOut:
+        return endpoint_view(self.endpoints.get(endpoint_id, owner))
 
-    def delete_endpoint(self, endpoint_id: str) -> None:
-        self.endpoints.delete(endpoint_id)
+    def delete_endpoint(self, endpoint_id: str, owner: Owner) -> None:
+        self.endpoints.delete(endpoint_id, owner)
 
-    def rotate_secret(self, endpoint_id: str) -> SecretOut:
-        endpoint = self.endpoints.rotate(endpoint_id)
+    def rotate_secret(self, endpoint_id: str, owner: Owner) -> SecretOut:
+        endpoint = self.endpoints.rotate(endpoint_id, owner)
         return SecretOut(id=endpoint.id, secret=endpoint.secret,
                          previous_secret_expires_at=iso(endpoint.previous_secret_until))
 
-    def delivery_page(self, limit: int, after: str | None = None, endpoint_id: str | None = None,
+    def delivery_page(self, owner: Owner, limit: int, after: str | None = None, endpoint_id: str | None = None,
                       state: str | None = None) -> DeliveryPage:
-        rows, has_more = self.deliveries.page(min(limit, self.page_max), after, endpoint_id, state)
+        rows, has_more = self.deliveries.page(owner, min(limit, self.page_max), after, endpoint_id, state)
         attempts = self.deliveries.attempts([d.id for d in rows])
         return DeliveryPage(data=[self._delivery_view(d, attempts[d.id]) for d in rows], has_more=has_more,
                             next_after=rows[-1].id if has_more else None)
 
-    def get_delivery(self, delivery_id: str) -> DeliveryOut:
-        delivery = self.deliveries.get(delivery_id)
+    def get_delivery(self, delivery_id: str, owner: Owner) -> DeliveryOut:
+        delivery = self.deliveries.owned(delivery_id, owner)
         return self._delivery_view(delivery, self.deliveries.attempts([delivery_id])[delivery_id])
 
-    def redeliver(self, delivery_id: str) -> DeliveryOut:
-        endpoint = self.endpoints.find(self.deliveries.get(delivery_id).endpoint_id)
+    def redeliver(self, delivery_id: str, owner: Owner) -> DeliveryOut:
+        endpoint = self.endpoints.find(self.deliveries.owned(delivery_id, owner).endpoint_id)
         if endpoint is None or endpoint.deleted_at is not None or endpoint.disabled_at is not None:
             raise Conflict("the delivery's endpoint is deleted or disabled")
-        self.deliveries.redeliver(delivery_id)
+        self.deliveries.redeliver(delivery_id, owner)
         self.notify(delivery_id)
-        return self.get_delivery(delivery_id)
+        return self.get_delivery(delivery_id, owner)
 
     @staticmethod
     def _delivery_view(delivery: Delivery, attempts: list[Attempt]) -> DeliveryOut:

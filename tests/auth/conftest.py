@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from jobs.support import receiver  # noqa: F401 - the loopback webhook receiver fixture
 from service.api.app import create_app
 from service.auth.keys import KeyStore
 from service.config import Settings

@@ -80,3 +80,19 @@ def test_cli_creates_lists_and_revokes(cli, keys: KeyStore) -> None:  # noqa: AN
 
     code, _, err = cli("keys", "revoke", "key_nope")
     assert code == 1 and "no API key 'key_nope'" in err
+
+
+def test_cli_makes_admin_keys_and_shows_every_keys_scope(cli, keys: KeyStore) -> None:  # noqa: ANN001 - fixture
+    code, user, err = cli("keys", "create", "--name", "cms")
+    assert code == 0 and "created user key" in err
+    code, admin, err = cli("keys", "create", "--name", "operator", "--admin")
+    assert code == 0 and "created admin key" in err
+    assert (keys.verify(user.strip()).scope, keys.verify(admin.strip()).scope) == ("user", "admin")
+
+    code, out, _ = cli("keys", "list", "--json")
+    assert [(k["name"], k["scope"]) for k in map(json.loads, out.splitlines())] == [("cms", "user"),
+                                                                                    ("operator", "admin")]
+    code, out, _ = cli("keys", "list")
+    assert [line.split("  ")[2] for line in out.splitlines()] == ["user", "admin"]
+    with pytest.raises(ValueError, match="scope"):
+        keys.create("x", "root")

@@ -16,6 +16,7 @@ from service.db import Database
 from service.distributed.app import QUEUE
 from service.distributed.broker import Broker
 from service.common.clock import now
+from service.common.owners import ANONYMOUS
 from service.jobs.schemas import JobItemIn
 from service.jobs.store import JobStore
 from testkit.servers import RedisServer
@@ -33,7 +34,7 @@ def db(tmp_path: Path) -> Iterator[Database]:
 
 def make_job(store: JobStore, count: int) -> str:
     items = [JobItemIn.model_validate(item) for item in english_items(count)]
-    job, _ = store.create(items, endpoint_id=None, events=[], idempotency_key=None, fingerprint="f")
+    job, _ = store.create(ANONYMOUS, items, endpoint_id=None, events=[], idempotency_key=None, fingerprint="f")
     return job.id
 
 

@@ -18,6 +18,7 @@ from testkit import PROJECT_ROOT
 from service.db import Database
 from service.distributed.broker import Broker
 from service.jobs.models import DONE, FAILED
+from service.common.owners import ANONYMOUS
 from service.jobs.schemas import JobItemIn
 from service.jobs.store import JobStore
 from testkit.live import settings_env
@@ -47,7 +48,7 @@ def test_an_item_over_its_soft_limit_fails_with_item_timeout_and_the_rest_comple
     items = [JobItemIn.model_validate({"custom_id": "slow", "text": long_norwegian_article(),
                                        "summary": {"method": "extractive"}}),
              *[JobItemIn.model_validate(item) for item in english_items(3)]]
-    job, _ = store.create(items, endpoint_id=None, events=[], idempotency_key=None, fingerprint="limits")
+    job, _ = store.create(ANONYMOUS, items, endpoint_id=None, events=[], idempotency_key=None, fingerprint="limits")
     broker = Broker.from_settings(db, worker_settings.broker, worker_settings.jobs)
     broker.submit(job.id)
 

@@ -14,6 +14,7 @@ from sqlalchemy.schema import CreateTable
 from service.db import Base, Database
 from service.jobs.intake import parse_request
 from service.jobs.models import DONE, QUEUED
+from service.common.owners import ANONYMOUS
 from service.jobs.schemas import JobItemIn
 from service.jobs.store import JobStore, Outcome
 from service.webhooks import models as webhook_models  # noqa: F401 - registers the webhook tables
@@ -29,7 +30,7 @@ def make_store(tmp_path: Path) -> JobStore:
 
 def add_job(store: JobStore, count: int, key: str | None = None) -> str:
     items = [JobItemIn(custom_id=f"c{i}", text=f"Text {i}.") for i in range(count)]
-    job, created = store.create(items, endpoint_id=None, events=[], idempotency_key=key, fingerprint="f")
+    job, created = store.create(ANONYMOUS, items, endpoint_id=None, events=[], idempotency_key=key, fingerprint="f")
     assert created
     return job.id
 

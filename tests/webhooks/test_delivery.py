@@ -12,6 +12,7 @@ from standardwebhooks.webhooks import WebhookVerificationError
 
 from jobs.support import Receiver, english_items, fast_settings, wait_final, wait_until
 from service.api.app import create_app
+from service.common.owners import OPEN
 from service.db import Database
 from service.webhooks.service import WebhookService
 
@@ -192,11 +193,11 @@ def test_dns_rebinding_is_caught_at_delivery(settings, tmp_path: Path) -> None:
     db.upgrade()
     hooks = WebhookService(db, fast_settings(settings, tmp_path, webhook_allowed_hosts=""),
                            resolver=lambda host, port: [answers[host]])
-    endpoint = hooks.create_endpoint("http://hooks.example.test/hook", ["job.completed"])
+    endpoint = hooks.create_endpoint(OPEN, "http://hooks.example.test/hook", ["job.completed"])
     answers["hooks.example.test"] = "10.0.0.7"
-    hooks.emit(endpoint.id, "job.completed", {"job_id": "job_x"}, key="job.completed:job_x")
+    hooks.emit(OPEN.id, endpoint.id, "job.completed", {"job_id": "job_x"}, key="job.completed:job_x")
     assert hooks.sender.deliver_one()
-    [delivery] = hooks.delivery_page(10).data
+    [delivery] = hooks.delivery_page(OPEN, 10).data
     [attempt] = delivery.attempts
     assert attempt.status is None and "10.0.0.7, a private address" in (attempt.error or "")
     assert delivery.state == "pending", "refusals are retried on the schedule, in case DNS changes back"
