@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db import Database
 from ..errors import Conflict, NotFound
-from ..common.claims import claim_all, claim_one
+from ..common.claims import claim_all, claim_one, rows_matched
 from ..common.clock import now
 from ..common.ids import new_id, new_token
 from ..common.owners import Owner, visible
@@ -127,9 +127,9 @@ class JobStore:
         """Stop a live job `owner` may see: queued items are cancelled, running ones finish and are kept."""
         t = now()
         with self.db.session() as session:
-            flipped = session.execute(update(Job).where(Job.id == job_id, Job.state.in_(LIVE_JOB),
+            flipped = rows_matched(session.execute(update(Job).where(Job.id == job_id, Job.state.in_(LIVE_JOB),
                                                         visible(Job.owner, owner))
-                                      .values(state=CANCELLED, finished_at=t)).rowcount
+                                      .values(state=CANCELLED, finished_at=t)))
             if flipped:
                 session.execute(update(Item).where(Item.job_id == job_id, Item.state == QUEUED)
                                 .values(state=CANCELLED, finished_at=t, announced=True))
@@ -147,8 +147,8 @@ class JobStore:
             if session.scalar(select(live_items)):
                 return None
             final = COMPLETED if session.scalar(select(any_done)) else FAILED
-            closed = session.execute(update(Job).where(Job.id == job_id, Job.state.in_(LIVE_JOB), ~live_items)
-                                     .values(state=final, finished_at=now())).rowcount
+            closed = rows_matched(session.execute(update(Job).where(Job.id == job_id, Job.state.in_(LIVE_JOB), ~live_items)
+                                     .values(state=final, finished_at=now())))
             session.commit()
         return self.get(job_id) if closed else None
 
@@ -163,6 +163,7 @@ class JobStore:
             if not rows:
                 return
             for _, output in rows:
+                assert output is not None, "a finished item always has its line"
                 yield output + "\n"
             last = rows[-1].seq
 
@@ -209,8 +210,8 @@ class JobStore:
         else:
             values.update(output=outcome.output, finished_at=now(), announced=outcome.announced)
         with self.db.session() as session:
-            hit = session.execute(update(Item).where(Item.id == claim.item_id, Item.claim_token == claim.token,
-                                                     Item.state == RUNNING).values(**values)).rowcount
+            hit = rows_matched(session.execute(update(Item).where(Item.id == claim.item_id, Item.claim_token == claim.token,
+                                                     Item.state == RUNNING).values(**values)))
             session.commit()
         return hit == 1
 
@@ -233,8 +234,8 @@ class JobStore:
     def release_all(self) -> int:
         """Requeue every running item at once. Only for a store this process alone uses (`wirebrief batch`)."""
         with self.db.session() as session:
-            count = session.execute(update(Item).where(Item.state == RUNNING)
-                                    .values(state=QUEUED, claim_token=None, lease_until=None)).rowcount
+            count = rows_matched(session.execute(update(Item).where(Item.state == RUNNING)
+                                    .values(state=QUEUED, claim_token=None, lease_until=None)))
             session.commit()
         return count
 
@@ -247,9 +248,9 @@ class JobStore:
         (a retry, a lapsed lease), exactly one wins, so messages never multiply.
         """
         with self.db.session() as session:
-            hit = session.execute(update(Item).where(Item.id == item_id, Item.state.in_((QUEUED, RUNNING)),
+            hit = rows_matched(session.execute(update(Item).where(Item.id == item_id, Item.state.in_((QUEUED, RUNNING)),
                                                      (Item.dispatched_at.is_(None)) | (Item.dispatched_at < at))
-                                  .values(dispatched_at=at)).rowcount
+                                  .values(dispatched_at=at)))
             session.commit()
         return hit == 1
 

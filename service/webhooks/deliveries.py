@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..db import Database
 from ..errors import Conflict, NotFound
-from ..common.claims import claim_all, claim_one
+from ..common.claims import claim_all, claim_one, rows_matched
 from ..common.clock import now
 from ..common.ids import new_id, new_token
 from ..common.owners import Owner, visible
@@ -65,11 +65,11 @@ class DeliveryStore:
         """Log the attempt and move the delivery on, if `token` still holds it."""
         final = result.state != PENDING
         with self.db.session() as session:
-            hit = session.execute(update(Delivery).where(Delivery.id == delivery.id, Delivery.claim_token == token)
+            hit = rows_matched(session.execute(update(Delivery).where(Delivery.id == delivery.id, Delivery.claim_token == token)
                                   .values(state=result.state, attempts=Delivery.attempts + 1, tries=Delivery.tries + 1,
                                           next_attempt_at=result.retry_at, claim_token=None, lease_until=None,
                                           last_status=result.status, last_error=result.error,
-                                          finished_at=result.started_at if final else None)).rowcount
+                                          finished_at=result.started_at if final else None)))
             if hit:
                 session.add(Attempt(delivery_id=delivery.id, number=delivery.attempts + 1, at=result.started_at,
                                     status=result.status, latency_ms=result.latency_ms, error=result.error,
@@ -81,9 +81,9 @@ class DeliveryStore:
         """Record that a broker message for the delivery becomes deliverable at `at` (compare-and-set,
         so concurrent senders never multiply messages); False when one already covers that moment."""
         with self.db.session() as session:
-            hit = session.execute(update(Delivery).where(
+            hit = rows_matched(session.execute(update(Delivery).where(
                 Delivery.id == delivery_id, Delivery.state == PENDING,
-                Delivery.dispatched_at.is_(None) | (Delivery.dispatched_at < at)).values(dispatched_at=at)).rowcount
+                Delivery.dispatched_at.is_(None) | (Delivery.dispatched_at < at)).values(dispatched_at=at)))
             session.commit()
         return hit == 1
 
@@ -151,10 +151,10 @@ class DeliveryStore:
         """Send a finished delivery again (same webhook-id) with a fresh retry schedule."""
         self.owned(delivery_id, owner)
         with self.db.session() as session:
-            hit = session.execute(update(Delivery)
+            hit = rows_matched(session.execute(update(Delivery)
                                   .where(Delivery.id == delivery_id,
                                          Delivery.state.in_((SUCCEEDED, FAILED, CANCELLED)))
-                                  .values(state=PENDING, tries=0, next_attempt_at=now(), finished_at=None)).rowcount
+                                  .values(state=PENDING, tries=0, next_attempt_at=now(), finished_at=None)))
             session.commit()
         if not hit:
             raise Conflict(f"delivery {delivery_id} is still pending")
