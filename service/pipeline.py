@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator, Literal
 
+from .backends import deadline
 from .backends.pool import ModelPool
 from .cache import LRUCache, cache_key
 from .config import Settings
@@ -143,7 +144,12 @@ class Pipeline:
 
     # -- the whole article ----------------------------------------------------------------------
 
-    def process(self, request: ArticleRequest) -> ArticleResult:
+    def process(self, request: ArticleRequest, *, timeout_s: float | None = None) -> ArticleResult:
+        """The whole article; past `timeout_s` nothing more is started and RequestTimeout is raised."""
+        with deadline.deadline(timeout_s):
+            return self._process(request)
+
+    def _process(self, request: ArticleRequest) -> ArticleResult:
         timings: dict[str, float] = {}
         with _timed(timings, "clean"):
             cleaned = self.clean(request.text)  # validates the text, once
@@ -162,13 +168,16 @@ class Pipeline:
         translation: Translation | None = None
         english, title = cleaned.text, request.title
         if plan.translator is not None and (request.translate or plan.style is not None):
+            deadline.check("translation")
             with _timed(timings, "translate"):
                 translation = self._translate(cleaned.text, plan.language, plan.translator)
                 english = translation.text
                 if title and title.strip():
+                    deadline.check("translating the title")
                     title = self._translate(title, plan.language, plan.translator).text
         summary = None
         if plan.style is not None:
+            deadline.check("summarizing")
             with _timed(timings, "summarize"):
                 summary = self._summarize(english, plan, title=title)
             warnings.extend(summary.warnings)

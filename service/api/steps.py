@@ -8,6 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
+from ..backends.deadline import deadline
 from ..config import ServerSettings
 from ..contracts import schemas, views
 from ..languages import ENGLISH
@@ -33,10 +34,15 @@ async def detect(request: Request, pipeline: Pipeline = Depends(get_pipeline),
 async def translate(request: Request, pipeline: Pipeline = Depends(get_pipeline),
                     server: ServerSettings = Depends(get_server_settings)) -> schemas.TranslateOut:
     body = await article_body(request, schemas.TranslateIn, server.max_body_bytes)
-    return await run_in_threadpool(_translate, pipeline, body)
+    return await run_in_threadpool(_translate, pipeline, body, server.request_timeout_s)
 
 
-def _translate(pipeline: Pipeline, body: schemas.TranslateIn) -> schemas.TranslateOut:
+def _translate(pipeline: Pipeline, body: schemas.TranslateIn, timeout_s: float) -> schemas.TranslateOut:
+    with deadline(timeout_s):
+        return _translated(pipeline, body)
+
+
+def _translated(pipeline: Pipeline, body: schemas.TranslateIn) -> schemas.TranslateOut:
     text = pipeline.clean(body.text).text if body.clean else pipeline.check_text(body.text)
     detection = pipeline.detect(text, body.source_lang)
     translation = None
@@ -53,7 +59,7 @@ async def summarize(request: Request, pipeline: Pipeline = Depends(get_pipeline)
     body = await article_body(request, schemas.SummarizeIn, server.max_body_bytes)
     article = ArticleRequest(text=body.text, title=body.title, source_lang=body.source_lang, translate=False,
                              summary=SummaryRequest(style=body.style, method=body.method))
-    result = await run_in_threadpool(pipeline.process, article)
+    result = await run_in_threadpool(lambda: pipeline.process(article, timeout_s=server.request_timeout_s))
     assert result.summary is not None  # a summary was asked for
     return schemas.SummarizeOut(language=views.detection(result.language), summary=views.summary(result.summary),
                                 warnings=result.warnings)
