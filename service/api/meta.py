@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from ..languages import ENGLISH, NAMES
 from ..modelstore import fetch_hint
@@ -19,14 +20,17 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/ready", response_model=schemas.ReadyOut, summary="Readiness: which models are loaded, present, missing",
+@router.get("/ready", response_model=schemas.ReadyOut,
+            summary="Readiness: which models are loaded, present, missing; whether the job database is intact",
             responses={503: {"model": schemas.ReadyOut}})
-async def ready(pipeline: Pipeline = Depends(get_pipeline)) -> JSONResponse:
+async def ready(request: Request, pipeline: Pipeline = Depends(get_pipeline)) -> JSONResponse:
     states = pipeline.pool.status()
     missing = [s for s in states if s.state == "missing"]
     hint = "; ".join(fetch_hint(pipeline.registry.models[s.key], pipeline.models.models_dir) for s in missing)
+    store = await run_in_threadpool(request.app.state.db.health)
     body = schemas.ReadyOut(
-        ready=not missing,
+        ready=not missing and store.ok,
+        storage=schemas.StorageStateOut(state=store.state, problems=list(store.problems)),
         models=[schemas.ModelStateOut(key=s.key, task=s.task, model_id=s.model_id, state=s.state, path=s.path,
                                       languages=list(s.languages), engine=s.engine) for s in states],
         missing_hint=hint or None,

@@ -131,10 +131,16 @@ class ModelStateOut(BaseModel):
     engine: str | None = Field(..., description="Engine of the loaded model (transformers, ctranslate2).")
 
 
+class StorageStateOut(BaseModel):
+    state: Literal["ok", "corrupt", "unreachable"]
+    problems: list[str] = Field(default_factory=list, description="What the integrity or connectivity check found.")
+
+
 class ReadyOut(BaseModel):
     ready: bool
     models: list[ModelStateOut]
     missing_hint: str | None
+    storage: StorageStateOut | None = Field(None, description="The job database; not ready unless its state is ok.")
 
 
 class LanguageEntry(BaseModel):
