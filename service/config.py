@@ -167,6 +167,10 @@ class DistributedSettings(BaseModel):
                                             "`wirebrief worker` processes run items and webhook deliveries.")
     worker_concurrency: int = Field(1, ge=1, description="Prefork child processes per `wirebrief worker`; "
                                                          "each loads the models once.")
+    worker_start_timeout_s: float = Field(60.0, gt=0, description="A new worker child that has not reported ready "
+                                                                  "after this is replaced (Celery's "
+                                                                  "worker_proc_alive_timeout, 4 s by default: too "
+                                                                  "short on a busy machine).")
     worker_max_tasks_per_child: int = Field(0, ge=0, description="Recycle a worker child after this many tasks; "
                                                                  "0: never.")
     broker_visibility_timeout_s: float = Field(3600.0, gt=0, description="A message a dead worker held is "
