@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Iterator, Sequence
 
 import pytest
 from fastapi.testclient import TestClient
@@ -40,7 +40,7 @@ def served(settings: Settings) -> Iterator[tuple[TestClient, Pipeline]]:
     pipeline.pool.close()
 
 
-def translator(pipeline: Pipeline):  # noqa: ANN201 - the pool's Batcher for Norwegian
+def translator(pipeline: Pipeline):
     return pipeline.pool.get(pipeline.registry.translator_for("no"))
 
 

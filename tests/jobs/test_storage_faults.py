@@ -35,7 +35,7 @@ class ReadOnly:
         self.on = False
         event.listen(database.engine, "checkout", self._checked_out)
 
-    def _checked_out(self, connection, _record, _proxy) -> None:  # noqa: ANN001 - DBAPI objects
+    def _checked_out(self, connection, _record, _proxy) -> None:
         connection.execute(f"PRAGMA query_only={int(self.on)}")
 
     def set(self, on: bool) -> None:
@@ -150,7 +150,7 @@ def _corrupt(path: Path) -> None:
 def _db_check(url: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "WIREBRIEF_DATABASE_URL": url}
     return subprocess.run([sys.executable, "-m", "service.cli", "db", "check"], env=env, cwd=PROJECT_ROOT,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_db_check_and_ready_see_a_corrupt_store(make_client, tmp_path: Path) -> None:
