@@ -299,7 +299,7 @@ def worker(concurrency: Optional[int] = typer.Option(None, help="Child processes
     run_worker(settings, loglevel=loglevel or settings.log_level)
 
 
-db_app = typer.Typer(help="The job database: migrations.", no_args_is_help=True)
+db_app = typer.Typer(help="The job database: migrations and integrity.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
 
@@ -319,6 +319,23 @@ def db_current() -> None:
     from .db import Database
 
     typer.echo(Database.from_settings(get_settings().storage).revision() or "none")
+
+
+@db_app.command("check")
+def db_check() -> None:
+    """Check the database: SQLite `PRAGMA integrity_check`; PostgreSQL: connect and read from each table.
+
+    Exits 0 when intact, 1 when corrupt or unreachable (each problem on its own line).
+    """
+    from .db import Database
+
+    database = Database.from_settings(get_settings().storage)
+    health = database.check(full=True)
+    database.dispose()
+    typer.echo(f"database {health.state}")
+    for problem in health.problems:
+        typer.echo(f"  {problem}")
+    raise typer.Exit(0 if health.ok else 1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -144,6 +144,9 @@ class JobSettings(BaseModel):
     job_retry_backoff_s: float = Field(5.0, ge=0, description="Transient item retry waits base * 2^(try-1).")
     job_lease_s: float = Field(60.0, gt=0, description="A claimed item whose lease lapses is claimable again.")
     job_poll_interval_s: float = Field(1.0, gt=0, description="Idle workers look for due or lapsed items this often.")
+    job_poll_max_backoff_s: float = Field(60.0, gt=0, description="After failed steps (database down, full or "
+                                                                  "read-only) job threads wait the poll interval, "
+                                                                  "doubling per failure, up to this.")
     job_shutdown_grace_s: float = Field(10.0, ge=0, description="On stop, wait this long for items in flight.")
     job_page_max: int = Field(100, ge=1, description="Largest page of GET /v1/jobs and deliveries.")
     job_item_soft_time_limit_s: float = Field(540.0, gt=0, description="An item still running after this "
@@ -163,6 +166,8 @@ class WebhookSettings(BaseModel):
     webhook_retry_jitter: float = Field(0.2, ge=0, le=1, description="Each wait is scaled by 1 ± this, at random.")
     webhook_retry_after_max_s: float = Field(3600.0, ge=0, description="Cap on a receiver's Retry-After.")
     webhook_poll_interval_s: float = Field(1.0, gt=0, description="Delivery threads look for due retries this often.")
+    webhook_poll_max_backoff_s: float = Field(60.0, gt=0, description="After failed steps delivery threads wait "
+                                                                      "the poll interval, doubling, up to this.")
     webhook_secret_grace_s: float = Field(86_400.0, ge=0, description="A rotated-out secret still signs this long.")
     webhook_allowed_hosts: str = Field("", description="Comma-separated hosts exempt from the SSRF guard.")
     webhook_public_base_url: str = Field("", description="Prefix of result links in event payloads.")
@@ -178,6 +183,10 @@ class DistributedSettings(BaseModel):
                                             "`wirebrief worker` processes run items and webhook deliveries.")
     worker_concurrency: int = Field(1, ge=1, description="Prefork child processes per `wirebrief worker`; "
                                                          "each loads the models once.")
+    worker_start_timeout_s: float = Field(60.0, gt=0, description="A new worker child that has not reported ready "
+                                                                  "after this is replaced (Celery's "
+                                                                  "worker_proc_alive_timeout, 4 s by default: too "
+                                                                  "short on a busy machine).")
     worker_max_tasks_per_child: int = Field(0, ge=0, description="Recycle a worker child after this many tasks; "
                                                                  "0: never.")
     broker_visibility_timeout_s: float = Field(3600.0, gt=0, description="A message a dead worker held is "

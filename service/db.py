@@ -6,15 +6,19 @@ SQLite (the embedded default, WAL mode) and PostgreSQL run the same code; only t
 from __future__ import annotations
 
 import fcntl
-from contextlib import ExitStack, contextmanager
+import sqlite3
+import threading
+import time
+from contextlib import ExitStack, closing, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, TypeVar
+from typing import Iterator, Literal, TypeVar
 
-from sqlalchemy import BigInteger, Connection, Engine, Integer, create_engine, event, inspect, text
+from sqlalchemy import BigInteger, Connection, Engine, Integer, create_engine, event, exc, inspect, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from .config import StorageSettings
-from .errors import NotFound
+from .errors import NotFound, StorageUnavailable
 
 Row = TypeVar("Row")
 
@@ -24,6 +28,45 @@ BIG_KEY = BigInteger().with_variant(Integer(), "sqlite")
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BASELINE_REVISION = "0001"  # the schema `create_all` made before migrations existed
 MIGRATION_LOCK_ID = 0x77B_0001  # PostgreSQL advisory lock: one process migrates at a time
+
+
+#: SQLite's words for a store that cannot take writes (or reads) now: none of them is the request's fault
+_SQLITE_FAULTS = ("readonly", "read-only", "disk is full", "database or disk is full", "database is locked",
+                  "unable to open", "disk i/o error", "malformed", "not a database", "no space left")
+#: /ready re-checks the store's integrity at most this often (a quick_check reads the whole file)
+HEALTH_TTL_S = 10.0
+
+
+def storage_fault(error: BaseException) -> StorageUnavailable | None:
+    """The 503 for an exception that means the store itself is unavailable; None for anything else (our bug).
+
+    SQLite reports its faults as OperationalError/DatabaseError with a telling message; on PostgreSQL an
+    OperationalError or InterfaceError is a connection that failed or dropped. A pool that stays
+    exhausted (sqlalchemy's TimeoutError) is a store that cannot keep up.
+    """
+    if isinstance(error, exc.TimeoutError):
+        return StorageUnavailable("the database did not hand out a connection in time; retry later")
+    if not isinstance(error, exc.DBAPIError):
+        return None
+    reason = str(error.orig).strip().splitlines()[0] if error.orig is not None else type(error).__name__
+    if isinstance(error.orig, sqlite3.Error):
+        if not any(fault in reason.lower() for fault in _SQLITE_FAULTS):
+            return None
+    elif not (isinstance(error, (exc.OperationalError, exc.InterfaceError)) or error.connection_invalidated):
+        return None
+    return StorageUnavailable(f"the job database is unavailable ({reason}); retry later")
+
+
+@dataclass(frozen=True)
+class StoreHealth:
+    """What `Database.check` found: `ok`, `corrupt` (an integrity check failed) or `unreachable`."""
+
+    state: Literal["ok", "corrupt", "unreachable"]
+    problems: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.state == "ok"
 
 
 class Base(DeclarativeBase):
@@ -61,6 +104,8 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._health: tuple[float, StoreHealth] | None = None
+        self._health_lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: StorageSettings) -> "Database":
@@ -120,6 +165,46 @@ class Database:
     def session(self) -> Session:
         return self.sessions()
 
+    def check(self, *, full: bool = False) -> StoreHealth:
+        """Is the store readable and intact? SQLite: `quick_check` (`integrity_check` when `full`) on a
+        connection of its own, so no cached page hides damage; PostgreSQL: `SELECT 1` and a row from each table.
+        """
+        if self.engine.dialect.name == "sqlite":
+            return self._check_sqlite(full)
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+                for table in Base.metadata.sorted_tables:
+                    if inspect(connection).has_table(table.name):
+                        connection.execute(table.select().limit(1)).all()
+        except exc.SQLAlchemyError as error:
+            return StoreHealth("unreachable", (_first_line(error),))
+        return StoreHealth("ok")
+
+    def health(self) -> StoreHealth:
+        """`check()`, remembered for HEALTH_TTL_S so readiness probes stay cheap on a large store."""
+        with self._health_lock:
+            if self._health is None or time.monotonic() - self._health[0] > HEALTH_TTL_S:
+                self._health = (time.monotonic(), self.check())
+            return self._health[1]
+
+    def _check_sqlite(self, full: bool) -> StoreHealth:
+        database = self.engine.url.database
+        if not database or database == ":memory:":
+            return StoreHealth("ok")
+        if not Path(database).is_file():
+            return StoreHealth("unreachable", (f"{database} does not exist",))
+        pragma = "integrity_check" if full else "quick_check"
+        try:
+            with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)) as connection:
+                rows = [row[0] for row in connection.execute(f"PRAGMA {pragma}")]
+        except sqlite3.OperationalError as error:  # cannot open or read: locked, permissions, I/O
+            message = str(error)
+            return StoreHealth("corrupt" if "malformed" in message else "unreachable", (message,))
+        except sqlite3.DatabaseError as error:  # "file is not a database", "database disk image is malformed"
+            return StoreHealth("corrupt", (str(error),))
+        return StoreHealth("ok") if rows == ["ok"] else StoreHealth("corrupt", tuple(rows))
+
     def get(self, model: type[Row], key: object, what: str) -> Row:
         """The row with primary key `key`, or a 404 that names `what` was not found."""
         with self.session() as session:
@@ -130,3 +215,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _first_line(error: BaseException) -> str:
+    orig = getattr(error, "orig", None) or error
+    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__

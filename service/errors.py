@@ -139,3 +139,14 @@ class BodyTimeout(WirebriefError):
     """A request body that did not arrive within `body_timeout_s`: a slow client must not hold a connection."""
 
     code, status = "body_timeout", 408
+class StorageUnavailable(WirebriefError):
+    """The job database cannot be written or reached (disk full, read-only, locked, corrupt, down).
+
+    Nothing about the request is wrong: the caller retries after `Retry-After`, once the store is back.
+    """
+
+    code, status = "storage_unavailable", 503
+
+    def __init__(self, message: str, *, retry_after_s: int = 5) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after_s)})
+        self.retry_after_s = retry_after_s

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator, Literal
 
+from .backends import deadline
 from .backends.pool import ModelPool
 from .cache import LRUCache, cache_key
 from .config import ServerSettings, Settings
@@ -305,7 +306,12 @@ class Pipeline:
 
     # -- the whole article ----------------------------------------------------------------------
 
-    def process(self, request: ArticleRequest) -> ArticleResult:
+    def process(self, request: ArticleRequest, *, timeout_s: float | None = None) -> ArticleResult:
+        """The whole article; past `timeout_s` nothing more is started and RequestTimeout is raised."""
+        with deadline.deadline(timeout_s):
+            return self._process(request)
+
+    def _process(self, request: ArticleRequest) -> ArticleResult:
         timings: dict[str, float] = {}
         with _timed(timings, "clean"):
             source = self.read(request.text, request.format, request.title)  # validates text and title, once
@@ -328,16 +334,19 @@ class Pipeline:
         markup: str | None = None
         english, title = cleaned.text, request.title or (source.page.title if source.page else None)
         if plan.translator is not None and (request.translate or plan.style is not None):
+            deadline.check("translation")
             with _timed(timings, "translate"):
                 translation, markup, mixed = self._to_english(source, cleaned.text, detection, plan.translator)
                 warnings.extend(mixed)
                 english = translation.text
                 if title and title.strip():
+                    deadline.check("translating the title")
                     translated_title = self._translate(title, plan.language, plan.translator)
                     title, title_flags = translated_title.text, translated_title.flags
         summary = None
         summary_flags: tuple[Flag, ...] = ()
         if plan.style is not None:
+            deadline.check("summarizing")
             with _timed(timings, "summarize"):
                 summary = self._summarize(english, plan, title=title)
             # key points are sentences of the article or of the paragraph, and the headline is the title or the

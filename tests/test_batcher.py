@@ -234,3 +234,95 @@ def test_overload_reaches_clients_as_429_with_retry_after(settings) -> None:
         assert first.result(timeout=60).status_code == 200 and second.result(timeout=60).status_code == 200
         assert client.post("/v1/translate", json=body).status_code == 200
     pipeline.pool.close()
+
+
+# -- isolation: one caller's failure or timeout never becomes another caller's ------------------------------
+
+
+class Poisoned(Reverser):
+    """Fails any batch that holds an input containing "poison", as an engine bug on one input would."""
+
+    def generate(self, inputs: Sequence[Encoded], options: GenerationOptions) -> list[str]:
+        if any("poison" in item.text for item in inputs):
+            self.batches.append([item.text for item in inputs])
+            raise IndexError("index out of range in self")
+        return super().generate(inputs, options)
+
+
+def test_a_failing_batch_is_retried_item_by_item_so_only_the_culprit_fails() -> None:
+    inner = Poisoned()
+    inner.release.clear()  # hold the worker so both callers' inputs queue up and share one batch
+    batcher = Batcher(inner, BatchLimits(max_wait_s=0.0))
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        first = pool.submit(run, batcher, ["warm"], GenerationOptions())
+        time.sleep(0.05)
+        normal = pool.submit(run, batcher, ["ok one", "ok two"], GenerationOptions())
+        culprit = pool.submit(run, batcher, ["a poison pill"], GenerationOptions())
+        time.sleep(0.1)
+        inner.release.set()
+        assert first.result(timeout=5) == ["None:mraw"]
+        assert normal.result(timeout=5) == ["None:eno ko", "None:owt ko"]
+        with pytest.raises(IndexError, match="out of range"):
+            culprit.result(timeout=5)
+    shared = [b for b in inner.batches if len(b) == 3]
+    assert len(shared) == 1 and sorted(shared[0]) == ["a poison pill", "ok one", "ok two"]
+    alone = inner.batches[inner.batches.index(shared[0]) + 1:]
+    assert sorted(alone) == [["a poison pill"], ["ok one"], ["ok two"]], "each input of the batch ran alone"
+    batcher.close()
+
+
+def test_a_lone_failing_input_is_not_run_twice() -> None:
+    inner = Poisoned()
+    batcher = Batcher(inner, BatchLimits(max_wait_s=0.0))
+    with pytest.raises(IndexError):
+        run(batcher, ["poison"], GenerationOptions())
+    assert inner.batches == [["poison"]]
+    batcher.close()
+
+
+def test_a_passed_deadline_queues_no_new_work() -> None:
+    from service.backends.deadline import deadline
+    from service.errors import RequestTimeout
+
+    inner = Reverser()
+    batcher = Batcher(inner, BatchLimits(max_wait_s=0.0))
+    with deadline(0.05):
+        assert run(batcher, ["in time"], GenerationOptions()) == ["None:emit ni"]
+        time.sleep(0.1)
+        with pytest.raises(RequestTimeout) as info:
+            run(batcher, ["too late"], GenerationOptions())
+    assert info.value.status == 504
+    assert inner.batches == [["in time"]]
+    assert run(batcher, ["after"], GenerationOptions()) == ["None:retfa"], "the deadline ended with its block"
+    batcher.close()
+
+
+def test_a_deadline_passing_while_queued_cancels_the_queued_inputs() -> None:
+    from service.backends.deadline import deadline
+    from service.errors import RequestTimeout
+
+    inner = Reverser()
+    inner.release.clear()
+    batcher = Batcher(inner, BatchLimits(max_wait_s=0.0, max_batch_items=1))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        held = pool.submit(run, batcher, ["held"], GenerationOptions())  # the worker is stuck on it
+        time.sleep(0.05)
+        started = time.monotonic()
+        with deadline(0.2), pytest.raises(RequestTimeout, match="queued inputs were dropped"):
+            run(batcher, ["one", "two", "three"], GenerationOptions())
+        assert time.monotonic() - started < 1.0, "the caller's deadline, not the 600 s generation timeout"
+        inner.release.set()
+        assert held.result(timeout=5) == ["None:dleh"]
+    time.sleep(0.2)
+    assert inner.batches == [["held"]], "none of the timed-out request's inputs reached the engine"
+    batcher.close()
+
+
+def test_generation_bounds_are_clamped_to_the_decoder_limit() -> None:
+    options = GenerationOptions(num_beams=2, max_new_tokens=512, length_ratio=1.6, length_slack=10)
+    assert options.for_batch(256) == {"num_beams": 2, "max_new_tokens": 420}
+    assert options.for_batch(256, max_output_tokens=255) == {"num_beams": 2, "max_new_tokens": 255}
+    assert options.for_batch(10, max_output_tokens=255) == {"num_beams": 2, "max_new_tokens": 26}
+    floor = GenerationOptions(min_new_tokens=300, max_new_tokens=400)
+    assert floor.for_batch(5, max_output_tokens=127) == {"min_new_tokens": 127, "max_new_tokens": 127}
+    assert GenerationOptions().for_batch(300, max_output_tokens=10) == {}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import anyio
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -22,7 +23,7 @@ from ..auth.keys import KeyStore, Principal
 from ..auth.ratelimit import RateLimits, utc_day
 from ..auth.usage import UsageStore
 from ..config import AccessSettings
-from ..db import Database
+from ..db import Database, storage_fault
 from ..errors import Unauthorized, WirebriefError
 from .errors import render
 
@@ -91,6 +92,12 @@ class AccessMiddleware:
                 principal = self._admit(db, scope)
         except WirebriefError as exc:
             await render(exc)(scope, receive, send)
+            return
+        except SQLAlchemyError as exc:  # the key store is down, full or locked: 503, as in the routes
+            fault = storage_fault(exc)
+            if fault is None:
+                raise
+            await render(fault)(scope, receive, send)
             return
         meter = Meter(principal, utc_day(), self.limits)
         scope.setdefault("state", {})["meter"] = meter

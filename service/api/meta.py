@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from ..auth.keys import ANONYMOUS
 from ..languages import ENGLISH, NAMES
@@ -26,11 +27,13 @@ def authenticated(request: Request) -> bool:
     return meter is not None and meter.principal.key_id != ANONYMOUS
 
 
-@router.get("/ready", response_model=schemas.ReadyOut, summary="Readiness: which models are loaded, present, missing",
+@router.get("/ready", response_model=schemas.ReadyOut,
+            summary="Readiness: which models are loaded, present, missing; whether the job database is intact",
             responses={503: {"model": schemas.ReadyOut}})
 async def ready(request: Request, pipeline: Pipeline = Depends(get_pipeline)) -> JSONResponse:
-    """200 while every served language has a present model (its own or the catch-all); missing optional
-    models are listed, not fatal. Filesystem paths tell an outsider about the host: only key holders see them."""
+    """200 while every served language has a present model (its own or the catch-all) and the job database is
+    intact; missing optional models are listed, not fatal. Filesystem paths tell an outsider about the host:
+    only key holders see them."""
     states = pipeline.pool.status()
     present = {s.key for s in states if s.state != "missing"}
     covered = coverage(pipeline.registry, present,
@@ -38,8 +41,10 @@ async def ready(request: Request, pipeline: Pipeline = Depends(get_pipeline)) ->
     insider = authenticated(request)
     hint = "; ".join(fetch_hint(spec, pipeline.models.models_dir) if insider
                      else f"{spec.key}: run `{cli_command()} models pull --model {spec.key}`" for spec in covered.missing)
+    store = await run_in_threadpool(request.app.state.db.health)
     body = schemas.ReadyOut(
-        ready=covered.ready,
+        ready=covered.ready and store.ok,
+        storage=schemas.StorageStateOut(state=store.state, problems=list(store.problems)),
         models=[schemas.ModelStateOut(key=s.key, task=s.task, model_id=s.model_id, state=s.state,
                                       path=s.path if insider else None, languages=list(s.languages),
                                       engine=s.engine) for s in states],

@@ -8,9 +8,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
+from ..backends.deadline import deadline
 from ..config import ServerSettings
 from ..contracts import schemas, views
-from ..pipeline import ArticleRequest, Pipeline, SummaryRequest
+from ..pipeline import ArticleRequest, Pipeline, SummaryRequest, TranslateRequest, TranslateResult
 from .body import article_body
 from .deps import get_pipeline, get_server_settings
 from .openapi import PIPELINE_ERRORS, request_body
@@ -32,8 +33,13 @@ async def detect(request: Request, pipeline: Pipeline = Depends(get_pipeline),
 async def translate(request: Request, pipeline: Pipeline = Depends(get_pipeline),
                     server: ServerSettings = Depends(get_server_settings)) -> schemas.TranslateOut:
     body = await article_body(request, schemas.TranslateIn, server.max_body_bytes, html=True)
-    result = await run_in_threadpool(pipeline.translate_article, views.translate_request(body))
+    result = await run_in_threadpool(_translate, pipeline, views.translate_request(body), server.request_timeout_s)
     return views.translated(result)
+
+
+def _translate(pipeline: Pipeline, request: TranslateRequest, timeout_s: float) -> TranslateResult:
+    with deadline(timeout_s):
+        return pipeline.translate_article(request)
 
 
 @router.post("/summarize", response_model=schemas.SummarizeOut, summary="Summarize a text in English",
@@ -43,7 +49,7 @@ async def summarize(request: Request, pipeline: Pipeline = Depends(get_pipeline)
     body = await article_body(request, schemas.SummarizeIn, server.max_body_bytes)
     article = ArticleRequest(text=body.text, title=body.title, source_lang=body.source_lang, translate=False,
                              summary=SummaryRequest(style=body.style, method=body.method))
-    result = await run_in_threadpool(pipeline.process, article)
+    result = await run_in_threadpool(lambda: pipeline.process(article, timeout_s=server.request_timeout_s))
     assert result.summary is not None  # a summary was asked for
     return schemas.SummarizeOut(language=views.detection(result.language),
                                 summary=views.summary(result.summary, result.summary_flags), warnings=result.warnings,

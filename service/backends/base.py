@@ -17,6 +17,8 @@ class GenerationOptions:
     n tokens may generate at most `ceil(length_ratio * n) + length_slack` new tokens (capped by
     `max_new_tokens`). Translation uses it so a runaway decode cannot go on for long.
     `min_length_ratio` likewise sets a floor (benchmarks use it to force equal work).
+    Every bound is then clamped to the engine's decoder limit (`max_output_tokens`): a model
+    cannot place a token past its position table, and asking it to fails the whole batch.
     Frozen and hashable: requests with equal options can share a batch.
     """
 
@@ -29,8 +31,11 @@ class GenerationOptions:
     length_slack: int = 10
     min_length_ratio: float | None = None
 
-    def for_batch(self, longest_input: int) -> dict[str, float | int]:
-        """Concrete keyword arguments for a batch whose longest input has `longest_input` tokens."""
+    def for_batch(self, longest_input: int, max_output_tokens: int | None = None) -> dict[str, float | int]:
+        """Concrete keyword arguments for a batch whose longest input has `longest_input` tokens.
+
+        `max_output_tokens` is the decoder's limit (see `output_limit`); None leaves bounds as asked.
+        """
         relative = ("length_ratio", "length_slack", "min_length_ratio")
         kwargs = {k: v for k, v in asdict(self).items() if v is not None and k not in relative}
         if self.length_ratio is not None:
@@ -38,9 +43,19 @@ class GenerationOptions:
             kwargs["max_new_tokens"] = min(bound, self.max_new_tokens or bound)
         if self.min_length_ratio is not None:
             kwargs["min_new_tokens"] = math.ceil(self.min_length_ratio * longest_input)
+        if max_output_tokens is not None:
+            for bound in ("max_new_tokens", "min_new_tokens"):
+                if bound in kwargs:
+                    kwargs[bound] = min(kwargs[bound], max_output_tokens)
         if "min_new_tokens" in kwargs and "max_new_tokens" in kwargs:
             kwargs["min_new_tokens"] = min(kwargs["min_new_tokens"], kwargs["max_new_tokens"])
         return kwargs
+
+
+def output_limit(model_config: object) -> int | None:
+    """The most new tokens the decoder can place: its position table less the decoder start token."""
+    positions = getattr(model_config, "max_position_embeddings", None)
+    return int(positions) - 1 if positions else None
 
 
 @dataclass(frozen=True)

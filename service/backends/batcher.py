@@ -5,10 +5,15 @@ once (all sentences of an article, all chunks of a map step); one worker thread 
 gathers what is queued, up to a padded-token budget, waiting at most `max_wait_s` for company,
 sorts by length so padding stays small, and routes each output back to its caller. The oldest
 queued input is always in the next batch, so nobody starves. A full queue answers 429.
+
+A batch that fails is run again one input at a time: only the input that breaks the engine
+fails, with its own error, and the callers who shared its batch get their outputs. A caller
+whose deadline (see `deadline`) or generation timeout passes has its queued inputs cancelled.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -18,9 +23,12 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from ..errors import GenerationTimeout, Overloaded
+from ..errors import GenerationTimeout, Overloaded, RequestTimeout
 from ..observability.metrics import observe_batch, observe_queue
+from . import deadline
 from .base import Encoded, GenerationOptions, Seq2SeqBackend
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,7 @@ class _Item:
     input: Encoded
     options: GenerationOptions
     future: Future = field(default_factory=Future)
+    abandoned: bool = False  # its caller gave up: not worth running again alone
 
     @property
     def tokens(self) -> int:
@@ -75,6 +84,7 @@ class Batcher:
     def generate(self, inputs: Sequence[Encoded], options: GenerationOptions) -> list[str]:
         if not inputs:
             return []
+        deadline.check(f"generating with {self.spec.key}")
         items = [_Item(encoded, options) for encoded in inputs]
         with self._cond:
             queued = len(self._queue)
@@ -84,12 +94,18 @@ class Batcher:
             self._queue.extend(items)
             observe_queue(self.spec.key, len(self._queue))
             self._cond.notify()
-        deadline = time.monotonic() + self.limits.timeout_s
+        left = deadline.remaining()
+        by_request = left is not None and left < self.limits.timeout_s
+        ends = time.monotonic() + (left if by_request else self.limits.timeout_s)
         try:
-            return [item.future.result(timeout=max(0.0, deadline - time.monotonic())) for item in items]
+            return [item.future.result(timeout=max(0.0, ends - time.monotonic())) for item in items]
         except FutureTimeout:
             for item in items:
+                item.abandoned = True
                 item.future.cancel()  # the worker skips cancelled inputs
+            if by_request:
+                raise RequestTimeout(f"the request passed its deadline while waiting for {self.spec.key}; "
+                                     "its queued inputs were dropped") from None
             raise GenerationTimeout(f"{self.spec.key} did not finish within {self.limits.timeout_s:.0f}s "
                                     "(WIREBRIEF_GENERATION_TIMEOUT_S)") from None
 
@@ -158,15 +174,23 @@ class Batcher:
         self._queue = deque(item for item in self._queue if id(item) not in taken)
         return [item for item in batch if item.future.set_running_or_notify_cancel()]
 
+    def _generate(self, batch: list[_Item]) -> list[str]:
+        outputs = self.inner.generate([item.input for item in batch], batch[0].options)
+        if len(outputs) != len(batch):
+            raise RuntimeError(f"{self.spec.key} returned {len(outputs)} outputs for {len(batch)} inputs")
+        return outputs
+
     def _execute(self, batch: list[_Item]) -> None:
         started = time.perf_counter()
         try:
-            outputs = self.inner.generate([item.input for item in batch], batch[0].options)
-            if len(outputs) != len(batch):
-                raise RuntimeError(f"{self.spec.key} returned {len(outputs)} outputs for {len(batch)} inputs")
+            outputs = self._generate(batch)
         except BaseException as exc:  # noqa: BLE001 - every waiting caller must hear about it
-            for item in batch:
-                item.future.set_exception(exc)
+            if len(batch) == 1:
+                batch[0].future.set_exception(exc)
+                return
+            log.warning("%s: a batch of %d inputs failed (%s: %s); running each alone", self.spec.key,
+                        len(batch), type(exc).__name__, exc)
+            self._execute_alone(batch)
             return
         for item, output in zip(batch, outputs):
             item.future.set_result(output)
@@ -178,3 +202,16 @@ class Batcher:
         stats.batches += 1
         stats.items += len(batch)
         stats.last_batch_size = len(batch)
+
+    def _execute_alone(self, batch: list[_Item]) -> None:
+        """After a failed batch: each input on its own, so an error reaches only the caller it belongs to."""
+        for item in batch:
+            if item.abandoned:
+                item.future.set_exception(GenerationTimeout(f"abandoned by its caller ({self.spec.key})"))
+                continue
+            try:
+                [output] = self._generate([item])
+            except BaseException as exc:  # noqa: BLE001 - this input's own failure, for its own caller
+                item.future.set_exception(exc)
+            else:
+                item.future.set_result(output)

@@ -14,7 +14,7 @@ from transformers import AutoConfig, AutoTokenizer, GenerationConfig
 
 from ..observability.metrics import observe_generated_tokens
 from ..registry import ModelSpec
-from .base import Encoded, GenerationOptions
+from .base import Encoded, GenerationOptions, output_limit
 from .transformers import input_limit
 
 #: transformers' default when a checkpoint sets no max_length; too short to mean anything
@@ -34,6 +34,7 @@ class CTranslate2Seq2Seq:
         except OSError:  # no generation_config.json: derive it from the model config, as transformers does
             self.generation = GenerationConfig.from_model_config(config)
         self.max_input_tokens = input_limit(config, self.tokenizer)
+        self.max_output_tokens = output_limit(config)
         kind, _, index = device.partition(":")
         self.translator = ctranslate2.Translator(
             str(ct2_path), device=kind, device_index=int(index or 0), compute_type=compute_type,
@@ -51,10 +52,12 @@ class CTranslate2Seq2Seq:
 
     def _decoding(self, options: GenerationOptions, longest: int) -> dict[str, object]:
         """transformers-style options (falling back to the checkpoint's defaults) as CTranslate2's."""
-        asked = options.for_batch(longest)
+        asked = options.for_batch(longest, self.max_output_tokens)
         gen = self.generation
         default_max = gen.max_length if gen.max_length and gen.max_length != _HF_DEFAULT_MAX_LENGTH else None
         max_new = asked.get("max_new_tokens") or (default_max - 1 if default_max else self.max_input_tokens)
+        if self.max_output_tokens is not None:
+            max_new = min(max_new, self.max_output_tokens)
         min_new = asked.get("min_new_tokens", max(0, (gen.min_length or 0) - 1))
         if gen.forced_eos_token_id is not None:  # transformers spends the last step on a forced </s>
             max_new -= 1

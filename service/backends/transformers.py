@@ -12,7 +12,7 @@ from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
 from ..observability.metrics import observe_generated_tokens
 from ..registry import ModelSpec
-from .base import Encoded, GenerationOptions
+from .base import Encoded, GenerationOptions, output_limit
 
 #: tokenizers report 1e30 when a checkpoint sets no limit; the position table is the real one
 _UNBOUNDED = 100_000
@@ -45,6 +45,7 @@ class TransformersSeq2Seq:
         self.tokenizer = AutoTokenizer.from_pretrained(path)
         self.model = AutoModelForSeq2SeqLM.from_pretrained(path).to(self.device).eval()
         self.max_input_tokens = input_limit(self.model.config, self.tokenizer)
+        self.max_output_tokens = output_limit(self.model.config)
         # Fast tokenizers are not re-entrant ("Already borrowed"), and one generate already uses
         # every core: calls are serialized per model (the batcher is what makes them big).
         self._lock = threading.Lock()
@@ -61,7 +62,7 @@ class TransformersSeq2Seq:
             return []
         with self._lock:
             batch = self.tokenizer.pad({"input_ids": [list(item.ids) for item in inputs]}, return_tensors="pt")
-            kwargs = options.for_batch(int(batch["input_ids"].shape[1]))
+            kwargs = options.for_batch(int(batch["input_ids"].shape[1]), self.max_output_tokens)
             with torch.inference_mode():
                 output = self.model.generate(**batch.to(self.device), do_sample=False, **kwargs)
             # generated: every position after the decoder start token that is not padding (</s> counts)

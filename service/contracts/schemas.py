@@ -202,6 +202,11 @@ class ModelStateOut(BaseModel):
     engine: str | None = Field(..., description="Engine of the loaded model (transformers, ctranslate2).")
 
 
+class StorageStateOut(BaseModel):
+    state: Literal["ok", "corrupt", "unreachable"]
+    problems: list[str] = Field(default_factory=list, description="What the integrity or connectivity check found.")
+
+
 class ReadyOut(BaseModel):
     ready: bool = Field(..., description="Every served language has a present model, and the summarizer is "
                                          "present when summaries are abstractive by default.")
@@ -211,6 +216,7 @@ class ReadyOut(BaseModel):
                                                           "catch-all translation model, or extractive summaries).")
     unserved_languages: list[str] = Field(..., description="Languages no present model translates "
                                                             "(\"*\": every language without its own model).")
+    storage: StorageStateOut | None = Field(None, description="The job database; not ready unless its state is ok.")
 
 
 class LanguageEntry(BaseModel):

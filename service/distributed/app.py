@@ -31,6 +31,9 @@ def make_celery(settings: DistributedSettings, jobs: JobSettings) -> Celery:
         task_time_limit=jobs.job_item_time_limit_s,
         worker_max_tasks_per_child=settings.worker_max_tasks_per_child or None,
         worker_concurrency=settings.worker_concurrency,
+        # a child that misses this is killed and replaced: under CPU load the default 4 s made a
+        # worker replace its children forever without running a task
+        worker_proc_alive_timeout=settings.worker_start_timeout_s,
         worker_hijack_root_logger=False,
         worker_cancel_long_running_tasks_on_connection_loss=False,
         broker_connection_retry_on_startup=True,

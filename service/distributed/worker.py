@@ -7,6 +7,7 @@ import socket
 
 from celery import signals
 
+from ..backends.pool import import_engines
 from ..config import Settings
 from ..db import Database
 from ..observability import logs
@@ -26,11 +27,15 @@ def run_worker(settings: Settings, *, loglevel: str) -> None:
     register(celery, settings)
     main = WorkerContext.build(settings, celery, with_pipeline=False)
     reconciler = Reconciler(main)
+    # Seconds of imports (torch, transformers) happen once, here, before the pool forks: every child
+    # inherits them, so a child reports ready quickly even on a loaded machine.
+    import_engines()
 
     @signals.worker_process_init.connect(weak=False)
     def _child_started(**_: object) -> None:
         # A forked child must not touch the parent's pooled connections; it builds its own context,
-        # pipeline included, once: every task it runs after that reuses the loaded models.
+        # pipeline included, once: every task it runs after that reuses the loaded models. Until this
+        # returns the child has not reported ready (see worker_start_timeout_s): no heavy work here.
         main.db.engine.dispose(close=False)
         context(settings, celery)
 

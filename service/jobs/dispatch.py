@@ -52,9 +52,11 @@ class ThreadDispatcher:
         self.settings = settings
         self._held: set[str] = set()  # claim tokens of the items being worked on here
         self._lock = threading.Lock()
-        self._workers = PollingThreads("job-worker", workers, self._run_one, settings.job_poll_interval_s)
+        self._workers = PollingThreads("job-worker", workers, self._run_one, settings.job_poll_interval_s,
+                                       settings.job_poll_max_backoff_s)
         heartbeat_s = min(settings.job_lease_s / 3, settings.job_poll_interval_s)
-        self._heartbeat = PollingThreads("job-heartbeat", 1, self._maintain, heartbeat_s)
+        self._heartbeat = PollingThreads("job-heartbeat", 1, self._maintain, heartbeat_s,
+                                         settings.job_poll_max_backoff_s)
 
     def start(self) -> None:
         self._heartbeat.start()

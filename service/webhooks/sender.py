@@ -49,7 +49,7 @@ class Sender:
         self.client = httpx.Client(timeout=settings.webhook_timeout_s, follow_redirects=False, trust_env=False,
                                    headers={"user-agent": USER_AGENT})
         self.threads = PollingThreads("webhook-sender", settings.webhook_workers, self.deliver_one,
-                                      settings.webhook_poll_interval_s)
+                                      settings.webhook_poll_interval_s, settings.webhook_poll_max_backoff_s)
 
     def start(self) -> None:
         self.threads.start()
