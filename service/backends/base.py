@@ -44,9 +44,9 @@ class GenerationOptions:
         if self.min_length_ratio is not None:
             kwargs["min_new_tokens"] = math.ceil(self.min_length_ratio * longest_input)
         if max_output_tokens is not None:
-            for bound in ("max_new_tokens", "min_new_tokens"):
-                if bound in kwargs:
-                    kwargs[bound] = min(kwargs[bound], max_output_tokens)
+            for name in ("max_new_tokens", "min_new_tokens"):
+                if name in kwargs:
+                    kwargs[name] = min(kwargs[name], max_output_tokens)
         if "min_new_tokens" in kwargs and "max_new_tokens" in kwargs:
             kwargs["min_new_tokens"] = min(kwargs["min_new_tokens"], kwargs["max_new_tokens"])
         return kwargs

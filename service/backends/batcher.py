@@ -96,7 +96,7 @@ class Batcher:
             self._cond.notify()
         left = deadline.remaining()
         by_request = left is not None and left < self.limits.timeout_s
-        ends = time.monotonic() + (left if by_request else self.limits.timeout_s)
+        ends = time.monotonic() + (left if left is not None and by_request else self.limits.timeout_s)
         try:
             return [item.future.result(timeout=max(0.0, ends - time.monotonic())) for item in items]
         except FutureTimeout:

@@ -116,7 +116,8 @@ class ModelPool:
         for spec in self.registry.models.values():
             where = locate(spec, self.models_dir)
             backend = self._loaded.get(spec.key)
-            state = "loaded" if backend else ("present" if where.present else "missing")
+            state: Literal["loaded", "present", "missing"] = (
+                "loaded" if backend else ("present" if where.present else "missing"))
             out.append(ModelStatus(spec.key, spec.task, spec.model_id, state, str(where.path) if where.path else None,
                                    spec.languages, backend.engine if backend else None))
         return out

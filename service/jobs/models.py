@@ -3,7 +3,7 @@ result line is stored in that row, so a result can never be written twice."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import JSON, Double, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -12,11 +12,15 @@ from ..db import Base
 from ..db import BIG_KEY
 
 # Job states; `queued` and `running` are live, the others final.
-QUEUED, RUNNING, COMPLETED, FAILED, CANCELLED = "queued", "running", "completed", "failed", "cancelled"
+QUEUED: Final = "queued"
+RUNNING: Final = "running"
+COMPLETED: Final = "completed"
+FAILED: Final = "failed"
+CANCELLED: Final = "cancelled"
 LIVE_JOB = (QUEUED, RUNNING)
 
 # Item states: queued -> running -> done | failed; queued -> cancelled.
-DONE = "done"
+DONE: Final = "done"
 FINISHED_ITEM = (DONE, FAILED)
 
 class Job(Base):

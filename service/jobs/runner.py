@@ -59,6 +59,7 @@ class ItemRunner:
             return self._failed(claim, "worker_lost", f"the worker processing this item stopped "
                                                       f"{claim.attempts - 1} times; given up")
         body = JobItemIn.model_validate({**claim.request, "custom_id": claim.custom_id})
+        error: WirebriefError
         try:
             result = self.pipeline.process(views.article_request(body))
         except self.timeouts:

@@ -8,7 +8,7 @@ or its process died and another took over) can never write a second result.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator, Literal
+from typing import Any, Iterator, Literal, Sequence
 
 from sqlalchemy import ColumnElement, and_, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -55,14 +55,14 @@ class JobStore:
 
     # -- jobs -------------------------------------------------------------------------------------
 
-    def create(self, owner: str, items: list[JobItemIn], *, endpoint_id: str | None, events: list[str],
+    def create(self, owner: str, items: list[JobItemIn], *, endpoint_id: str | None, events: Sequence[str],
                idempotency_key: str | None, fingerprint: str) -> tuple[Job, bool]:
         """Store `owner`'s job and all its items in one transaction; (job, created). A known key replays."""
         if idempotency_key and (existing := self.replay(owner, idempotency_key, fingerprint)):
             return existing, False
         t = now()
         job = Job(id=new_id("job"), owner=owner, state=QUEUED, total=len(items), endpoint_id=endpoint_id,
-                  events=events, idempotency_key=idempotency_key, fingerprint=fingerprint, created_at=t,
+                  events=list(events), idempotency_key=idempotency_key, fingerprint=fingerprint, created_at=t,
                   announced=False)
         rows = [{"job_id": job.id, "seq": seq, "custom_id": item.custom_id, "state": QUEUED, "attempts": 0,
                  "available_at": t, "announced": False,
