@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 import typer
 
@@ -35,8 +35,10 @@ def _registry() -> Registry:
 
 
 @app.command()
-def serve(host: Optional[str] = typer.Option(None, help="Default: WIREBRIEF_HOST (127.0.0.1)."),
-          port: Optional[int] = typer.Option(None, help="Default: WIREBRIEF_PORT (8000).")) -> None:
+def serve(
+    host: str | None = typer.Option(None, help="Default: WIREBRIEF_HOST (127.0.0.1)."),
+    port: int | None = typer.Option(None, help="Default: WIREBRIEF_PORT (8000)."),
+) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs)."""
     import uvicorn
 
@@ -49,14 +51,16 @@ def serve(host: Optional[str] = typer.Option(None, help="Default: WIREBRIEF_HOST
     registry = _registry()
     for line, colour in _coverage_lines(registry, _coverage(registry, settings), settings.models_dir):
         typer.secho(line, fg=colour, err=True)
-    config = server_config(create_app(settings), settings.server, host=host or settings.host,
-                           port=port or settings.port)
+    config = server_config(
+        create_app(settings), settings.server, host=host or settings.host, port=port or settings.port
+    )
     uvicorn.Server(config).run()
 
 
 def _coverage(registry: Registry, settings: Settings) -> Coverage:
-    return coverage(registry, present_keys(registry, settings.models_dir),
-                    needs_summarizer=settings.summary_method == "abstractive")
+    return coverage(
+        registry, present_keys(registry, settings.models_dir), needs_summarizer=settings.summary_method == "abstractive"
+    )
 
 
 def _coverage_lines(registry: Registry, covered: Coverage, models_dir: Path) -> list[tuple[str, str]]:
@@ -75,8 +79,10 @@ def _coverage_lines(registry: Registry, covered: Coverage, models_dir: Path) -> 
         lines.append((f"model missing (optional): {spec.key}: {meanwhile}; {hint}", "yellow"))
     if covered.unserved:
         unserved = ", ".join(covered.unserved)
-        line = (f"no present model translates {unserved}: such requests answer 503 model_unavailable; "
-                f"`{cli_command()} models pull` fetches the default set")
+        line = (
+            f"no present model translates {unserved}: such requests answer 503 model_unavailable; "
+            f"`{cli_command()} models pull` fetches the default set"
+        )
         lines.append((line, "red"))
     return lines
 
@@ -92,12 +98,14 @@ def _method(value: str | None) -> Literal["abstractive", "extractive"] | None:
 
 
 @app.command()
-def process(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, readable=True),
-            as_json: bool = typer.Option(False, "--json", help="Print JSON instead of readable text."),
-            out: Optional[Path] = typer.Option(None, help="Also write FILE.json results into this folder."),
-            source_lang: Optional[str] = typer.Option(None, help="Skip detection: ISO 639-1 code."),
-            style: Optional[str] = typer.Option(None, help="Summary style: brief | standard | bullets."),
-            method: Optional[str] = typer.Option(None, help="abstractive | extractive.")) -> None:
+def process(
+    files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, readable=True),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of readable text."),
+    out: Path | None = typer.Option(None, help="Also write FILE.json results into this folder."),
+    source_lang: str | None = typer.Option(None, help="Skip detection: ISO 639-1 code."),
+    style: str | None = typer.Option(None, help="Summary style: brief | standard | bullets."),
+    method: str | None = typer.Option(None, help="abstractive | extractive."),
+) -> None:
     """Run articles through the whole pipeline."""
     from .contracts import views
     from .pipeline import ArticleRequest, Pipeline, SummaryRequest
@@ -111,8 +119,11 @@ def process(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
     for path in files:
         raw = path.read_text(encoding="utf-8")
         try:
-            result = pipeline.process(ArticleRequest(text=raw, source_lang=source_lang,
-                                                     summary=SummaryRequest(style=style, method=_method(method))))
+            result = pipeline.process(
+                ArticleRequest(
+                    text=raw, source_lang=source_lang, summary=SummaryRequest(style=style, method=_method(method))
+                )
+            )
         except WirebriefError as exc:
             failures += 1
             typer.secho(f"{path}: {exc.code}: {exc.message}", fg="red", err=True)
@@ -129,15 +140,23 @@ def process(files: list[Path] = typer.Argument(..., exists=True, dir_okay=False,
 
 def _readable(path: Path, payload: dict) -> str:
     lang = payload["language"]["language"]
-    lines = [f"== {path}", f"language: {lang['name']} ({lang['code']}, {lang['confidence']:.2f})",
-             f"removed:  {len(payload['cleaning']['removed'])} boilerplate item(s)"]
+    lines = [
+        f"== {path}",
+        f"language: {lang['name']} ({lang['code']}, {lang['confidence']:.2f})",
+        f"removed:  {len(payload['cleaning']['removed'])} boilerplate item(s)",
+    ]
     if payload["translation"]:
         t = payload["translation"]
         lines.append(f"translated by {t['model']}: {t['sentences']} sentences in {t['chunks']} chunks")
     if payload["summary"]:
         s = payload["summary"]
-        lines += [f"headline: {s['headline']}", f"summary ({s['method']}, {s['style']}, {s['word_count']} words):",
-                  f"  {s['summary']}", "key points:", *[f"  - {p}" for p in s["key_points"]]]
+        lines += [
+            f"headline: {s['headline']}",
+            f"summary ({s['method']}, {s['style']}, {s['word_count']} words):",
+            f"  {s['summary']}",
+            "key points:",
+            *[f"  - {p}" for p in s["key_points"]],
+        ]
     lines += [f"warning: {w}" for w in payload["warnings"]]
     return "\n".join(lines)
 
@@ -149,9 +168,17 @@ def models_list(as_json: bool = typer.Option(False, "--json")) -> None:
     rows: list[dict[str, Any]] = []
     for spec in _registry().models.values():
         where = locate(spec, settings.models_dir)
-        rows.append({"key": spec.key, "task": spec.task, "model_id": spec.model_id, "present": where.present,
-                     "size_mb": round(where.size_bytes / 2**20, 1), "path": str(where.path) if where.path else None,
-                     "languages": list(spec.languages)})
+        rows.append(
+            {
+                "key": spec.key,
+                "task": spec.task,
+                "model_id": spec.model_id,
+                "present": where.present,
+                "size_mb": round(where.size_bytes / 2**20, 1),
+                "path": str(where.path) if where.path else None,
+                "languages": list(spec.languages),
+            }
+        )
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return
@@ -161,7 +188,7 @@ def models_list(as_json: bool = typer.Option(False, "--json")) -> None:
         typer.echo(f"{row['key']:<18} {row['task']:<13} {state:<20} {row['model_id']}  {langs}")
 
 
-def _selected(registry: Registry, lang: Optional[str], model: Optional[str], all_models: bool) -> list[ModelSpec]:
+def _selected(registry: Registry, lang: str | None, model: str | None, all_models: bool) -> list[ModelSpec]:
     if model:
         if model not in registry.models:
             raise typer.BadParameter(f"no model {model!r}; see `wirebrief models list`", param_hint="--model")
@@ -178,10 +205,12 @@ def _megabytes(size: int) -> str:
 
 
 @models_app.command("pull")
-def models_pull(lang: Optional[str] = typer.Option(None, help="Fetch the model that serves this language."),
-                model: Optional[str] = typer.Option(None, help="Fetch this registry entry."),
-                all_models: bool = typer.Option(False, "--all", help="Fetch every configured model."),
-                missing_only: bool = typer.Option(True, help="Skip models already on disk.")) -> None:
+def models_pull(
+    lang: str | None = typer.Option(None, help="Fetch the model that serves this language."),
+    model: str | None = typer.Option(None, help="Fetch this registry entry."),
+    all_models: bool = typer.Option(False, "--all", help="Fetch every configured model."),
+    missing_only: bool = typer.Option(True, help="Skip models already on disk."),
+) -> None:
     """Fetch models from the Hugging Face hub into the models folder (WIREBRIEF_MODELS_DIR).
 
     With no option: the registry's default set. Sizes are asked of the hub first, then each download shows
@@ -238,20 +267,25 @@ def models_check() -> None:
             bad += 1
             typer.secho(f"{spec.key}: {exc.message}", fg="red")
             continue
-        typer.secho(f"{spec.key}: ok ({backend.engine}, loaded in {pool.load_seconds[spec.key]:.1f}s, "
-                    f"max input {backend.max_input_tokens} tokens, sample {output[:40]!r})", fg="green")
+        typer.secho(
+            f"{spec.key}: ok ({backend.engine}, loaded in {pool.load_seconds[spec.key]:.1f}s, "
+            f"max input {backend.max_input_tokens} tokens, sample {output[:40]!r})",
+            fg="green",
+        )
     for line, colour in _coverage_lines(registry, covered, settings.models_dir):
         typer.secho(line, fg=colour)
     raise typer.Exit(1 if bad or not covered.ready else 0)
 
 
 @models_app.command("convert")
-def models_convert(model: Optional[str] = typer.Option(None, help="Convert this registry entry."),
-                   lang: Optional[str] = typer.Option(None, help="Convert the model that serves this language."),
-                   all_models: bool = typer.Option(False, "--all", help="Convert every present model."),
-                   quantization: Optional[str] = typer.Option(
-                       None, help="int8, int8_float16, float16, float32 (default: WIREBRIEF_CT2_QUANTIZATION).")
-                   ) -> None:
+def models_convert(
+    model: str | None = typer.Option(None, help="Convert this registry entry."),
+    lang: str | None = typer.Option(None, help="Convert the model that serves this language."),
+    all_models: bool = typer.Option(False, "--all", help="Convert every present model."),
+    quantization: str | None = typer.Option(
+        None, help="int8, int8_float16, float16, float32 (default: WIREBRIEF_CT2_QUANTIZATION)."
+    ),
+) -> None:
     """Convert present models to CTranslate2 (int8 on CPU); `auto` engine then serves them."""
     from .modelstore import convert
 
@@ -267,7 +301,7 @@ def models_convert(model: Optional[str] = typer.Option(None, help="Convert this 
             continue
         try:
             target = convert(spec, where.path, settings.models_dir, chosen)
-        except Exception as exc:  # noqa: BLE001 - report per model, go on with the rest
+        except Exception as exc:
             failed += 1
             typer.secho(f"{spec.key}: conversion failed: {type(exc).__name__}: {exc}", fg="red", err=True)
             continue
@@ -276,11 +310,13 @@ def models_convert(model: Optional[str] = typer.Option(None, help="Convert this 
 
 
 @app.command()
-def batch(input_file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True,
-                                            help="JSONL: one {custom_id, text, ...} per line."),
-          out: Path = typer.Option(..., "--out", help="Results JSONL, one line per item, in input order."),
-          workers: Optional[int] = typer.Option(None, help="Worker threads (default: WIREBRIEF_JOB_WORKERS).")
-          ) -> None:
+def batch(
+    input_file: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, readable=True, help="JSONL: one {custom_id, text, ...} per line."
+    ),
+    out: Path = typer.Option(..., "--out", help="Results JSONL, one line per item, in input order."),
+    workers: int | None = typer.Option(None, help="Worker threads (default: WIREBRIEF_JOB_WORKERS)."),
+) -> None:
     """Run a batch job locally with a progress bar; re-run the same command to resume after an interruption."""
     from .jobs.local import run_batch
 
@@ -288,8 +324,10 @@ def batch(input_file: Path = typer.Argument(..., exists=True, dir_okay=False, re
 
 
 @app.command()
-def worker(concurrency: Optional[int] = typer.Option(None, help="Child processes; default WIREBRIEF_WORKER_CONCURRENCY."),
-           loglevel: Optional[str] = typer.Option(None, help="Default: WIREBRIEF_LOG_LEVEL (INFO).")) -> None:
+def worker(
+    concurrency: int | None = typer.Option(None, help="Child processes; default WIREBRIEF_WORKER_CONCURRENCY."),
+    loglevel: str | None = typer.Option(None, help="Default: WIREBRIEF_LOG_LEVEL (INFO)."),
+) -> None:
     """Run job items and webhook deliveries from the queue (distributed mode: WIREBRIEF_BROKER_URL)."""
     from .distributed.worker import run_worker
 

@@ -31,35 +31,48 @@ class ServerSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
     max_body_bytes: int = Field(2 * 1024 * 1024, ge=1, description="Largest accepted request body.")
-    max_article_chars: int = Field(200_000, ge=1, description="Largest accepted article (its text and title), "
-                                                              "in characters.")
+    max_article_chars: int = Field(
+        200_000, ge=1, description="Largest accepted article (its text and title), in characters."
+    )
     max_title_chars: int = Field(1_000, ge=1, description="Longest accepted title, in characters; more is 422.")
-    header_timeout_s: float = Field(10.0, gt=0, description="A connection whose request headers are not complete "
-                                                            "this long after it opened (or after its last "
-                                                            "response) is closed.")
+    header_timeout_s: float = Field(
+        10.0,
+        gt=0,
+        description="A connection whose request headers are not complete "
+        "this long after it opened (or after its last "
+        "response) is closed.",
+    )
     body_timeout_s: float = Field(30.0, gt=0, description="A request body not fully received within this gets 408.")
     keep_alive_timeout_s: float = Field(5.0, gt=0, description="An idle keep-alive connection is closed after this.")
-    forwarded_allow_ips: str = Field("", description="Comma-separated proxy addresses (or *) whose X-Forwarded-For "
-                                                     "and X-Forwarded-Proto are believed; empty: nobody's.")
+    forwarded_allow_ips: str = Field(
+        "",
+        description="Comma-separated proxy addresses (or *) whose X-Forwarded-For "
+        "and X-Forwarded-Proto are believed; empty: nobody's.",
+    )
     request_timeout_s: float = Field(300.0, gt=0, description="A request still running after this gets 504.")
-    max_inflight_requests: int = Field(32, ge=0, description="Model requests (articles, detect, translate, "
-                                                             "summarize) in flight per process; more: 429 at "
-                                                             "once. 0: no bound.")
+    max_inflight_requests: int = Field(
+        32,
+        ge=0,
+        description="Model requests (articles, detect, translate, "
+        "summarize) in flight per process; more: 429 at "
+        "once. 0: no bound.",
+    )
     cache_max_entries: int = Field(1024, ge=0, description="Cached article results (LRU); 0 disables.")
 
 
 class ModelSettings(BaseModel):
     """Which weights, on which device and engine, and how requests share `generate` calls."""
 
-    registry_path: Path = Field(default_factory=lambda: _shipped("registry.toml"),
-                                description="Model registry (TOML).")
-    models_dir: Path = Field(default_factory=lambda: Path.cwd() / "models" / "cache",
-                             description="Downloaded model snapshots.")
+    registry_path: Path = Field(default_factory=lambda: _shipped("registry.toml"), description="Model registry (TOML).")
+    models_dir: Path = Field(
+        default_factory=lambda: Path.cwd() / "models" / "cache", description="Downloaded model snapshots."
+    )
     device: str = Field("cpu", description="torch device: cpu, cuda, cuda:0 ...")
     torch_threads: int = Field(0, ge=0, description="torch intra-op threads; 0 keeps torch's default.")
     hub_timeout_s: float = Field(5.0, gt=0, description="Per-request timeout when pulling from the hub.")
     engine: Literal["auto", "transformers", "ctranslate2"] = Field(
-        "auto", description="auto: a converted CTranslate2 model when present, else transformers.")
+        "auto", description="auto: a converted CTranslate2 model when present, else transformers."
+    )
     ct2_quantization: str = Field("auto", description="auto: int8 on CPU, int8_float16 on CUDA.")
     ct2_inter_threads: int = Field(1, ge=1, description="Batches CTranslate2 runs in parallel per model.")
     ct2_intra_threads: int = Field(0, ge=0, description="Threads per batch; 0: all cores / inter_threads.")
@@ -97,8 +110,9 @@ class TranslationSettings(BaseModel):
 class SummarySettings(BaseModel):
     """Summary shapes (the default style is the one `prompts/styles.toml` marks) and map-reduce bounds."""
 
-    prompts_dir: Path = Field(default_factory=lambda: _shipped("prompts"),
-                              description="Summary styles and prompt templates.")
+    prompts_dir: Path = Field(
+        default_factory=lambda: _shipped("prompts"), description="Summary styles and prompt templates."
+    )
     summary_method: Literal["abstractive", "extractive"] = "abstractive"
     summary_max_input_tokens: int = Field(0, ge=0, description="0: the model's own limit.")
     summary_max_rounds: int = Field(3, ge=1, description="Map-reduce rounds before giving up with an error.")
@@ -107,28 +121,45 @@ class SummarySettings(BaseModel):
 class TextSettings(BaseModel):
     """How raw text is cleaned."""
 
-    clean_main_block: bool = Field(False, description="Also keep only the main block of a scraped page (far less "
-                                                      "boilerplate; may drop sentences of list-like articles).")
+    clean_main_block: bool = Field(
+        False,
+        description="Also keep only the main block of a scraped page (far less "
+        "boilerplate; may drop sentences of list-like articles).",
+    )
 
 
 class DetectionSettings(BaseModel):
     """When a language guess is flagged as doubtful."""
 
     detector: Literal["lingua", "langdetect"] = Field("lingua", description="Language detection engine.")
-    detect_min_chars: int = Field(40, ge=1, description="Shorter text gets short_text and ambiguous_language "
-                                                        "warnings, and stays English when English is close.")
-    detect_min_confidence: float = Field(0.80, ge=0, le=1, description="Below this (summed over the languages the "
-                                                                       "guessed model translates), an "
-                                                                       "ambiguous_language warning.")
-    detect_english_ratio: float = Field(0.5, ge=0, le=1, description="On short text, English with this share of "
-                                                                     "the guessed model's confidence stays English.")
+    detect_min_chars: int = Field(
+        40,
+        ge=1,
+        description="Shorter text gets short_text and ambiguous_language "
+        "warnings, and stays English when English is close.",
+    )
+    detect_min_confidence: float = Field(
+        0.80,
+        ge=0,
+        le=1,
+        description="Below this (summed over the languages the "
+        "guessed model translates), an "
+        "ambiguous_language warning.",
+    )
+    detect_english_ratio: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="On short text, English with this share of the guessed model's confidence stays English.",
+    )
 
 
 class StorageSettings(BaseModel):
     """The job database (jobs, webhooks, keys, usage) and runtime state."""
 
-    data_dir: Path = Field(default_factory=lambda: Path.cwd() / "data",
-                           description="Runtime state (caches, job database).")
+    data_dir: Path = Field(
+        default_factory=lambda: Path.cwd() / "data", description="Runtime state (caches, job database)."
+    )
     database_url: str = Field("", description="SQLAlchemy URL of the job database; empty: SQLite in data_dir.")
     migrate_on_start: bool = Field(True, description="Apply database migrations when a process starts.")
 
@@ -144,15 +175,21 @@ class JobSettings(BaseModel):
     job_retry_backoff_s: float = Field(5.0, ge=0, description="Transient item retry waits base * 2^(try-1).")
     job_lease_s: float = Field(60.0, gt=0, description="A claimed item whose lease lapses is claimable again.")
     job_poll_interval_s: float = Field(1.0, gt=0, description="Idle workers look for due or lapsed items this often.")
-    job_poll_max_backoff_s: float = Field(60.0, gt=0, description="After failed steps (database down, full or "
-                                                                  "read-only) job threads wait the poll interval, "
-                                                                  "doubling per failure, up to this.")
+    job_poll_max_backoff_s: float = Field(
+        60.0,
+        gt=0,
+        description="After failed steps (database down, full or "
+        "read-only) job threads wait the poll interval, "
+        "doubling per failure, up to this.",
+    )
     job_shutdown_grace_s: float = Field(10.0, ge=0, description="On stop, wait this long for items in flight.")
     job_page_max: int = Field(100, ge=1, description="Largest page of GET /v1/jobs and deliveries.")
-    job_item_soft_time_limit_s: float = Field(540.0, gt=0, description="An item still running after this "
-                                                                       "fails its try with item_timeout.")
-    job_item_time_limit_s: float = Field(600.0, gt=0, description="Hard limit: the worker child is killed and "
-                                                                  "the item tried again.")
+    job_item_soft_time_limit_s: float = Field(
+        540.0, gt=0, description="An item still running after this fails its try with item_timeout."
+    )
+    job_item_time_limit_s: float = Field(
+        600.0, gt=0, description="Hard limit: the worker child is killed and the item tried again."
+    )
 
 
 class WebhookSettings(BaseModel):
@@ -161,13 +198,16 @@ class WebhookSettings(BaseModel):
     webhook_workers: int = Field(2, ge=0, description="Delivery threads per process; 0: deliver nothing here.")
     webhook_timeout_s: float = Field(10.0, gt=0, description="Per-attempt HTTP timeout (connect, read, write).")
     webhook_retry_schedule_s: list[float] = Field(
-        [5, 25, 125, 625, 3125, 15625], min_length=1,
-        description="Waits before each retry (JSON list); one attempt more than entries, then failed.")
+        [5, 25, 125, 625, 3125, 15625],
+        min_length=1,
+        description="Waits before each retry (JSON list); one attempt more than entries, then failed.",
+    )
     webhook_retry_jitter: float = Field(0.2, ge=0, le=1, description="Each wait is scaled by 1 ± this, at random.")
     webhook_retry_after_max_s: float = Field(3600.0, ge=0, description="Cap on a receiver's Retry-After.")
     webhook_poll_interval_s: float = Field(1.0, gt=0, description="Delivery threads look for due retries this often.")
-    webhook_poll_max_backoff_s: float = Field(60.0, gt=0, description="After failed steps delivery threads wait "
-                                                                      "the poll interval, doubling, up to this.")
+    webhook_poll_max_backoff_s: float = Field(
+        60.0, gt=0, description="After failed steps delivery threads wait the poll interval, doubling, up to this."
+    )
     webhook_secret_grace_s: float = Field(86_400.0, ge=0, description="A rotated-out secret still signs this long.")
     webhook_allowed_hosts: str = Field("", description="Comma-separated hosts exempt from the SSRF guard.")
     webhook_public_base_url: str = Field("", description="Prefix of result links in event payloads.")
@@ -179,22 +219,34 @@ class WebhookSettings(BaseModel):
 class DistributedSettings(BaseModel):
     """Distributed mode (Celery workers over Redis). Empty broker_url: embedded mode (in-process threads)."""
 
-    broker_url: str = Field("", description="Celery broker (redis://...); set, the API only enqueues and "
-                                            "`wirebrief worker` processes run items and webhook deliveries.")
-    worker_concurrency: int = Field(1, ge=1, description="Prefork child processes per `wirebrief worker`; "
-                                                         "each loads the models once.")
-    worker_start_timeout_s: float = Field(60.0, gt=0, description="A new worker child that has not reported ready "
-                                                                  "after this is replaced (Celery's "
-                                                                  "worker_proc_alive_timeout, 4 s by default: too "
-                                                                  "short on a busy machine).")
-    worker_max_tasks_per_child: int = Field(0, ge=0, description="Recycle a worker child after this many tasks; "
-                                                                 "0: never.")
-    broker_visibility_timeout_s: float = Field(3600.0, gt=0, description="A message a dead worker held is "
-                                                                         "redelivered after this (Redis).")
-    broker_reconcile_interval_s: float = Field(15.0, gt=0, description="How often workers look for items and "
-                                                                       "deliveries whose message was lost.")
-    broker_redispatch_after_s: float = Field(3600.0, gt=0, description="A ready item whose message is older "
-                                                                       "than this is sent again.")
+    broker_url: str = Field(
+        "",
+        description="Celery broker (redis://...); set, the API only enqueues and "
+        "`wirebrief worker` processes run items and webhook deliveries.",
+    )
+    worker_concurrency: int = Field(
+        1, ge=1, description="Prefork child processes per `wirebrief worker`; each loads the models once."
+    )
+    worker_start_timeout_s: float = Field(
+        60.0,
+        gt=0,
+        description="A new worker child that has not reported ready "
+        "after this is replaced (Celery's "
+        "worker_proc_alive_timeout, 4 s by default: too "
+        "short on a busy machine).",
+    )
+    worker_max_tasks_per_child: int = Field(
+        0, ge=0, description="Recycle a worker child after this many tasks; 0: never."
+    )
+    broker_visibility_timeout_s: float = Field(
+        3600.0, gt=0, description="A message a dead worker held is redelivered after this (Redis)."
+    )
+    broker_reconcile_interval_s: float = Field(
+        15.0, gt=0, description="How often workers look for items and deliveries whose message was lost."
+    )
+    broker_redispatch_after_s: float = Field(
+        3600.0, gt=0, description="A ready item whose message is older than this is sent again."
+    )
     broker_connect_timeout_s: float = Field(5.0, gt=0, description="Connecting or sending to the broker.")
 
     @property
@@ -211,11 +263,17 @@ class AccessSettings(BaseModel):
     auth_protect_metrics: bool = Field(False, description="With auth on, /metrics needs a key too.")
     rate_limit_per_minute: int = Field(0, ge=0, description="Requests per minute per key (or client); 0: none.")
     rate_limit_chars_per_day: int = Field(0, ge=0, description="Article characters per day per key; 0: none.")
-    auth_failures_per_minute: int = Field(30, ge=0, description="With auth on, failed key checks per minute per "
-                                                                "client address; past it every request from the "
-                                                                "address is 429 until the window frees. 0: none.")
-    rate_limit_storage_url: str = Field("", description="limits storage (redis://... or memory://); empty: the "
-                                                        "broker's Redis when set, else in-process.")
+    auth_failures_per_minute: int = Field(
+        30,
+        ge=0,
+        description="With auth on, failed key checks per minute per "
+        "client address; past it every request from the "
+        "address is 429 until the window frees. 0: none.",
+    )
+    rate_limit_storage_url: str = Field(
+        "",
+        description="limits storage (redis://... or memory://); empty: the broker's Redis when set, else in-process.",
+    )
 
 
 class ObservabilitySettings(BaseModel):
@@ -226,9 +284,21 @@ class ObservabilitySettings(BaseModel):
     metrics_enabled: bool = Field(True, description="Serve Prometheus metrics at /metrics.")
 
 
-class Settings(BaseSettings, ServerSettings, ModelSettings, TextSettings, TranslationSettings, SummarySettings,
-               DetectionSettings, StorageSettings, JobSettings, WebhookSettings, DistributedSettings, AccessSettings,
-               ObservabilitySettings):
+class Settings(
+    BaseSettings,
+    ServerSettings,
+    ModelSettings,
+    TextSettings,
+    TranslationSettings,
+    SummarySettings,
+    DetectionSettings,
+    StorageSettings,
+    JobSettings,
+    WebhookSettings,
+    DistributedSettings,
+    AccessSettings,
+    ObservabilitySettings,
+):
     """Every knob of the service, read from the environment; components take their group, not this."""
 
     model_config = SettingsConfigDict(env_prefix="WIREBRIEF_", env_file=".env", extra="ignore")

@@ -9,10 +9,11 @@ import fcntl
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Literal, TypeVar
+from typing import Literal, TypeVar
 
 from sqlalchemy import BigInteger, Connection, Engine, Integer, create_engine, event, exc, inspect, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -31,8 +32,18 @@ MIGRATION_LOCK_ID = 0x77B_0001  # PostgreSQL advisory lock: one process migrates
 
 
 #: SQLite's words for a store that cannot take writes (or reads) now: none of them is the request's fault
-_SQLITE_FAULTS = ("readonly", "read-only", "disk is full", "database or disk is full", "database is locked",
-                  "unable to open", "disk i/o error", "malformed", "not a database", "no space left")
+_SQLITE_FAULTS = (
+    "readonly",
+    "read-only",
+    "disk is full",
+    "database or disk is full",
+    "database is locked",
+    "unable to open",
+    "disk i/o error",
+    "malformed",
+    "not a database",
+    "no space left",
+)
 #: /ready re-checks the store's integrity at most this often (a quick_check reads the whole file)
 HEALTH_TTL_S = 10.0
 
@@ -87,7 +98,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(connection, _record) -> None:  # noqa: ANN001 - DBAPI objects
+        def _sqlite_pragmas(connection, _record) -> None:
             cursor = connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer
             cursor.execute("PRAGMA synchronous=NORMAL")  # durable across process crashes in WAL mode
@@ -108,7 +119,7 @@ class Database:
         self._health_lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, settings: StorageSettings) -> "Database":
+    def from_settings(cls, settings: StorageSettings) -> Database:
         return cls(database_url(settings))
 
     def upgrade(self, revision: str = "head") -> None:
@@ -135,7 +146,7 @@ class Database:
             return MigrationContext.configure(connection).get_current_revision()
 
     @staticmethod
-    def _alembic_config(connection: Connection):  # noqa: ANN205 - alembic.config.Config, imported lazily
+    def _alembic_config(connection: Connection):
         from alembic.config import Config
 
         config = Config()

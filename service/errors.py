@@ -139,6 +139,8 @@ class BodyTimeout(WirebriefError):
     """A request body that did not arrive within `body_timeout_s`: a slow client must not hold a connection."""
 
     code, status = "body_timeout", 408
+
+
 class StorageUnavailable(WirebriefError):
     """The job database cannot be written or reached (disk full, read-only, locked, corrupt, down).
 

@@ -17,7 +17,13 @@ from .registry import WILDCARD, ModelSpec, Registry
 
 #: Files a seq2seq checkpoint needs; everything else on the hub (tf/flax/onnx weights) is skipped.
 SNAPSHOT_PATTERNS = [
-    "*.json", "*.txt", "*.spm", "*.model", "*.safetensors", "pytorch_model.bin", "*.py",
+    "*.json",
+    "*.txt",
+    "*.spm",
+    "*.model",
+    "*.safetensors",
+    "pytorch_model.bin",
+    "*.py",
 ]
 
 
@@ -66,7 +72,7 @@ def _hf_cache_path(spec: ModelSpec) -> Path | None:
 
     try:  # local_files_only never touches the network
         found = Path(snapshot_download(spec.hub_id, revision=spec.revision, local_files_only=True))
-    except Exception:  # noqa: BLE001 - any miss in the cache means "not here"
+    except Exception:
         return None
     return found if _is_checkpoint(found) else None
 
@@ -135,16 +141,20 @@ class Route:
         if not self.fallback:
             return None
         assert self.model is not None
-        return (f"fallback_model: {self.language} is translated by {self.model.key} because {self.preferred.key} "
-                f"is not on this machine; pull it with `{cli_command()} models pull --lang {self.language}`")
+        return (
+            f"fallback_model: {self.language} is translated by {self.model.key} because {self.preferred.key} "
+            f"is not on this machine; pull it with `{cli_command()} models pull --lang {self.language}`"
+        )
 
     def require(self, registry: Registry, models_dir: Path) -> ModelSpec:
         """The serving model, or the 503 that says what to fetch."""
         if self.model is not None:
             return self.model
         wanted = [self.preferred, *(s for s in (registry.catch_all,) if s is not None and s != self.preferred)]
-        raise ModelUnavailable(f"no model on this machine translates {self.language}: "
-                               + "; or ".join(f"{s.key} is missing: {fetch_hint(s, models_dir)}" for s in wanted))
+        raise ModelUnavailable(
+            f"no model on this machine translates {self.language}: "
+            + "; or ".join(f"{s.key} is missing: {fetch_hint(s, models_dir)}" for s in wanted)
+        )
 
 
 def route(registry: Registry, lang: str, present: Callable[[ModelSpec], bool]) -> Route:
@@ -190,7 +200,8 @@ def coverage(registry: Registry, present: Collection[str], *, needs_summarizer: 
     catch_all = registry.catch_all
     stand_in = catch_all is not None and catch_all.key in present
     blocking = tuple(
-        spec for spec in missing
+        spec
+        for spec in missing
         if (spec.task == "translation" and (WILDCARD in spec.languages or not stand_in))
         or (spec.task == "summarization" and spec.key == registry.summarizer_key and needs_summarizer)
     )
@@ -243,8 +254,11 @@ class HfHub:
     def download(self, spec: ModelSpec, target: Path, files: list[str], *, timeout_s: float) -> Path:
         from huggingface_hub import snapshot_download
 
-        return Path(snapshot_download(spec.hub_id, revision=spec.revision, local_dir=target, allow_patterns=files,
-                                      etag_timeout=timeout_s))
+        return Path(
+            snapshot_download(
+                spec.hub_id, revision=spec.revision, local_dir=target, allow_patterns=files, etag_timeout=timeout_s
+            )
+        )
 
 
 def checkpoint_files(names: list[HubFile]) -> tuple[HubFile, ...]:
@@ -276,7 +290,7 @@ def plan_download(spec: ModelSpec, models_dir: Path, *, timeout_s: float, hub: H
         raise PullError(f"HF_HUB_OFFLINE is set, so {spec.hub_id} cannot be fetched; {fetch_hint(spec, models_dir)}")
     try:
         listed = (hub or HfHub()).list_files(spec, timeout_s=timeout_s)
-    except Exception as exc:  # noqa: BLE001 - network, auth and hub errors all end the same way
+    except Exception as exc:
         raise _unreachable(spec, snapshot_dir(spec, models_dir), exc) from exc
     return Download(spec, checkpoint_files(listed))
 
@@ -286,5 +300,5 @@ def pull(download: Download, models_dir: Path, *, timeout_s: float, hub: Hub | N
     target = snapshot_dir(download.spec, models_dir)
     try:
         return (hub or HfHub()).download(download.spec, target, download.patterns, timeout_s=timeout_s)
-    except Exception as exc:  # noqa: BLE001 - network, auth and hub errors all end the same way
+    except Exception as exc:
         raise _unreachable(download.spec, target, exc) from exc

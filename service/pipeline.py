@@ -16,9 +16,10 @@ from __future__ import annotations
 import dataclasses
 import time
 import unicodedata
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator, Literal
+from typing import Literal
 
 from .backends import deadline
 from .backends.pool import ModelPool
@@ -46,8 +47,9 @@ def has_content(text: str) -> bool:
 
 def check_title(title: str | None, server: ServerSettings) -> None:
     if title is not None and len(title) > server.max_title_chars:
-        raise InvalidInput(f"title has {len(title)} characters; the limit is {server.max_title_chars} "
-                           "(WIREBRIEF_MAX_TITLE_CHARS)")
+        raise InvalidInput(
+            f"title has {len(title)} characters; the limit is {server.max_title_chars} (WIREBRIEF_MAX_TITLE_CHARS)"
+        )
 
 
 def check_article(text: str, title: str | None, server: ServerSettings) -> str:
@@ -56,8 +58,10 @@ def check_article(text: str, title: str | None, server: ServerSettings) -> str:
     check_title(title, server)
     size = len(text) + len(title or "")
     if size > server.max_article_chars:
-        raise PayloadTooLarge(f"article has {size} characters (text and title); the limit is "
-                              f"{server.max_article_chars} (WIREBRIEF_MAX_ARTICLE_CHARS)")
+        raise PayloadTooLarge(
+            f"article has {size} characters (text and title); the limit is "
+            f"{server.max_article_chars} (WIREBRIEF_MAX_ARTICLE_CHARS)"
+        )
     if not has_content(text):
         raise EmptyText("text is empty or only whitespace and control characters")
     return text
@@ -74,7 +78,7 @@ class ArticleRequest:
     text: str
     title: str | None = None
     source_lang: str | None = None
-    translate: bool = True          # include the full English translation in the result
+    translate: bool = True  # include the full English translation in the result
     summary: SummaryRequest | None = field(default_factory=SummaryRequest)  # None: no summary
     format: Format = "text"  # "html": a whole page (its article is read out) or a CMS fragment (kept as markup)
 
@@ -152,7 +156,7 @@ class Pipeline:
         self.cache: LRUCache[ArticleResult] = LRUCache(self.server.cache_max_entries)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "Pipeline":
+    def from_settings(cls, settings: Settings) -> Pipeline:
         registry = Registry.load(settings.registry_path)
         pool = ModelPool(registry, settings.models)
         return cls(settings, registry, pool, Prompts.load(settings.prompts_dir))
@@ -224,8 +228,10 @@ class Pipeline:
         """Clean text already checked."""
         cleaned = clean(text, main_block=self.text_settings.clean_main_block)
         if not cleaned.text.strip():
-            raise EmptyText("nothing is left after removing boilerplate; "
-                            f"removed: {', '.join(sorted({r.rule for r in cleaned.removed}))}")
+            raise EmptyText(
+                "nothing is left after removing boilerplate; "
+                f"removed: {', '.join(sorted({r.rule for r in cleaned.removed}))}"
+            )
         return cleaned
 
     def detect(self, text: str, source_lang: str | None = None) -> Detection:
@@ -233,9 +239,15 @@ class Pipeline:
 
     def _detect(self, text: str, source_lang: str | None) -> Detection:
         settings = self.detection_settings
-        return detect(text, override=source_lang, min_chars=settings.detect_min_chars,
-                      min_confidence=settings.detect_min_confidence, english_ratio=settings.detect_english_ratio,
-                      engine_name=settings.detector, routing=self.routing)
+        return detect(
+            text,
+            override=source_lang,
+            min_chars=settings.detect_min_chars,
+            min_confidence=settings.detect_min_confidence,
+            english_ratio=settings.detect_english_ratio,
+            engine_name=settings.detector,
+            routing=self.routing,
+        )
 
     def detectable_codes(self) -> frozenset[str]:
         """Languages detection can return (others must be given as `source_lang`)."""
@@ -245,8 +257,9 @@ class Pipeline:
         """Translate with `translator` (a plan's), else with the model that serves `lang` on this machine."""
         return self._translate(text, lang, translator or self._route(lang)[0])
 
-    def _translate(self, text: str, lang: str, translator: ModelSpec, *,
-                   keep: frozenset[int] = frozenset()) -> Translation:
+    def _translate(
+        self, text: str, lang: str, translator: ModelSpec, *, keep: frozenset[int] = frozenset()
+    ) -> Translation:
         return translate(text, lang, self.pool.get(translator), self.translation_settings, keep=keep)
 
     def _english_paragraphs(self, paragraphs: list[str], document: Detection) -> frozenset[int]:
@@ -254,14 +267,20 @@ class Pipeline:
         if len(paragraphs) < 2:
             return frozenset()
         settings = self.detection_settings
-        found = detect_paragraphs(paragraphs, document=document, min_chars=settings.detect_min_chars,
-                                  min_confidence=settings.detect_min_confidence,
-                                  english_ratio=settings.detect_english_ratio, engine_name=settings.detector,
-                                  routing=self.routing)
+        found = detect_paragraphs(
+            paragraphs,
+            document=document,
+            min_chars=settings.detect_min_chars,
+            min_confidence=settings.detect_min_confidence,
+            english_ratio=settings.detect_english_ratio,
+            engine_name=settings.detector,
+            routing=self.routing,
+        )
         return frozenset(i for i, d in enumerate(found) if d.language.code == ENGLISH and not d.ambiguous)
 
-    def _to_english(self, source: Source, text: str, document: Detection,
-                    translator: ModelSpec) -> tuple[Translation, str | None, list[str]]:
+    def _to_english(
+        self, source: Source, text: str, document: Detection, translator: ModelSpec
+    ) -> tuple[Translation, str | None, list[str]]:
         """The translation of `text` (of a fragment: also its markup), English paragraphs passed through;
         with the translated markup (None for text) and the warnings."""
         lang = document.language.code
@@ -277,8 +296,9 @@ class Pipeline:
             translation = self._translate("\n\n".join(lines), lang, translator, keep=keep)
             pieces = translation.text.split("\n\n")
             if len(pieces) != len(lines):  # a segment translated to nothing left no paragraph: one by one
-                alone = [line if i in keep else self._translate(line, lang, translator).text
-                         for i, line in enumerate(lines)]
+                alone = [
+                    line if i in keep else self._translate(line, lang, translator).text for i, line in enumerate(lines)
+                ]
                 translation = dataclasses.replace(translation, text="\n\n".join(filter(None, alone)))
                 pieces = alone
             done.append((translation, len(keep)))
@@ -299,9 +319,14 @@ class Pipeline:
         if plan.summarizer is None:
             return summarize_extractive(english, plan.style, title=title)
         return summarize_abstractive(
-            english, self.pool.get(plan.summarizer), plan.style, self.prompts, template=plan.summarizer.prompt,
+            english,
+            self.pool.get(plan.summarizer),
+            plan.style,
+            self.prompts,
+            template=plan.summarizer.prompt,
             max_input_tokens=self.summary_settings.summary_max_input_tokens,
-            max_rounds=self.summary_settings.summary_max_rounds, title=title,
+            max_rounds=self.summary_settings.summary_max_rounds,
+            title=title,
         )
 
     # -- the whole article ----------------------------------------------------------------------
@@ -383,20 +408,33 @@ class Pipeline:
             translation, markup, mixed = self._to_english(source, cleaned.text, detection, plan.translator)
             warnings.extend(mixed)
             english = translation.text
-        return TranslateResult(language=detection, translation=translation, html=markup, text=english,
-                               metadata=source.page.metadata() if source.page else None, warnings=warnings)
+        return TranslateResult(
+            language=detection,
+            translation=translation,
+            html=markup,
+            text=english,
+            metadata=source.page.metadata() if source.page else None,
+            warnings=warnings,
+        )
 
     def _cache_key(self, text: str, plan: Plan, request: ArticleRequest) -> str:
         """Everything that shapes a result: the text, the plan's models (and revisions), decoding settings."""
         return cache_key(
-            text=" ".join(text.split()), title=request.title, lang=plan.language, translate=request.translate,
-            format=request.format, markup=request.text if request.format == "html" else None,  # metadata, tags
+            text=" ".join(text.split()),
+            title=request.title,
+            lang=plan.language,
+            translate=request.translate,
+            format=request.format,
+            markup=request.text if request.format == "html" else None,  # metadata, tags
             translator=plan.translator.model_id if plan.translator else None,
             summarizer=plan.summarizer.model_id if plan.summarizer else None,
-            style=dataclasses.asdict(plan.style) if plan.style else None, method=plan.method,
+            style=dataclasses.asdict(plan.style) if plan.style else None,
+            method=plan.method,
             engine=(self.models.engine, self.models.quantization()),
-            decoding={**self.translation_settings.model_dump(),
-                      **self.summary_settings.model_dump(include={"summary_max_input_tokens", "summary_max_rounds"})},
+            decoding={
+                **self.translation_settings.model_dump(),
+                **self.summary_settings.model_dump(include={"summary_max_input_tokens", "summary_max_rounds"}),
+            },
         )
 
 

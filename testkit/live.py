@@ -7,9 +7,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 
@@ -43,13 +43,24 @@ def wait_healthy(base: str, timeout_s: float) -> None:
 
 
 @contextmanager
-def running_server(env: dict[str, str], cwd: Path, *, port: int | None = None, startup_timeout_s: float = 120,
-                   output: int | None = subprocess.DEVNULL) -> Iterator[tuple[str, subprocess.Popen]]:
+def running_server(
+    env: dict[str, str],
+    cwd: Path,
+    *,
+    port: int | None = None,
+    startup_timeout_s: float = 120,
+    output: int | None = subprocess.DEVNULL,
+) -> Iterator[tuple[str, subprocess.Popen]]:
     """Start `python -m service.cli serve` with `env`, yield (base URL, process), stop it after."""
     port = port or free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, cwd=cwd, stdout=output, stderr=subprocess.STDOUT if output else output,
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=cwd,
+        stdout=output,
+        stderr=subprocess.STDOUT if output else output,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(base, startup_timeout_s)

@@ -42,14 +42,14 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "MARIAN_OPUS_MT_BASE",
-    "DISTILBART_CNN_12_6",
-    "TINY_MARIAN",
-    "TINY_BART",
-    "MARIAN_TRAIN_STEPS",
     "BART_TRAIN_STEPS",
-    "build_marian",
+    "DISTILBART_CNN_12_6",
+    "MARIAN_OPUS_MT_BASE",
+    "MARIAN_TRAIN_STEPS",
+    "TINY_BART",
+    "TINY_MARIAN",
     "build_bart",
+    "build_marian",
     "seed_corpus",
     "write_ct2_fields",
 ]
@@ -526,7 +526,6 @@ def build_bart(
     ``train_steps`` > 0 trains "a few consecutive lines -> their first sentence"
     (:data:`BART_TRAIN_STEPS` suits the tiny dims).
     """
-    import torch
     from tokenizers import ByteLevelBPETokenizer
     from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer, GenerationConfig
 

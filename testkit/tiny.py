@@ -43,8 +43,15 @@ def ensure_models() -> dict[str, Path]:
     return {"marian": folder / "marian", "bart": folder / "bart"}
 
 
-def write_registry(path: Path, marian: Path, bart: Path | None, *, summarizer_present: bool = True,
-                   german_present: bool = False, catch_all_present: bool = True) -> Path:
+def write_registry(
+    path: Path,
+    marian: Path,
+    bart: Path | None,
+    *,
+    summarizer_present: bool = True,
+    german_present: bool = False,
+    catch_all_present: bool = True,
+) -> Path:
     """A registry like the shipped one: gmq and the catch-all are tiny Marian.
 
     German is not on disk unless `german_present` (while the catch-all is present, it translates German with a
@@ -54,7 +61,8 @@ def write_registry(path: Path, marian: Path, bart: Path | None, *, summarizer_pr
     bart_entry = f'path = "{bart}"' if summarizer_present and bart else 'path = "/nonexistent/distilbart"'
     german_entry = f'path = "{marian}"' if german_present else ""
     catch_all_path = marian if catch_all_present else "/nonexistent/opus-mt-mul-en"
-    path.write_text(f"""
+    path.write_text(
+        f"""
 summarizer = "distilbart-cnn"
 
 [models.opus-mt-gmq-en]
@@ -79,5 +87,7 @@ languages = ["*"]
 task = "summarization"
 hub_id = "sshleifer/distilbart-cnn-12-6"
 {bart_entry}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return path

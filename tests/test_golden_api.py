@@ -16,6 +16,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import SEED_FILES, seed_text
+from service.api.app import create_app
+from service.config import Settings
+from service.pipeline import Pipeline
 
 GOLDEN = Path(__file__).parent / "golden" / "seeds_api.json"
 UPDATE = os.environ.get("WIREBRIEF_UPDATE_GOLDEN") == "1"
@@ -48,12 +51,15 @@ def _calls() -> list[tuple[str, str, dict[str, Any]]]:
 
 
 @pytest.fixture(scope="module")
-def answers(client: TestClient) -> dict[str, str]:
+def answers(settings: Settings, pipeline: Pipeline) -> dict[str, str]:
+    """Answers of an app of its own with no result cache: what other tests sent first must not show (`cached`)."""
+    uncached = settings.model_copy(update={"cache_max_entries": 0})
     out = {}
-    for name, path, kwargs in _calls():
-        response = client.post(path, **kwargs)
-        body = _zero_timings(response.json())
-        out[name] = f"{response.status_code} {json.dumps(body, ensure_ascii=False)}"
+    with TestClient(create_app(uncached, Pipeline(uncached, pipeline.registry, pipeline.pool, pipeline.prompts))) as client:
+        for name, path, kwargs in _calls():
+            response = client.post(path, **kwargs)
+            body = _zero_timings(response.json())
+            out[name] = f"{response.status_code} {json.dumps(body, ensure_ascii=False)}"
     return out
 
 

@@ -24,7 +24,7 @@ NORMAL = {"text": "Regjeringen la fram statsbudsjettet i dag. Det blir dyrere å
           "source_lang": "no", "summary": None}
 LONG_URL = "https://example.com/" + "arkiv/sak-" * 300
 OVER_LONG = {
-    "title": {**NORMAL, "title": "T" * 3000},
+    "title": {**NORMAL, "title": "T" * 1000},  # the longest title WIREBRIEF_MAX_TITLE_CHARS allows
     "url": {**NORMAL, "text": f"Les mer på {LONG_URL} i kveld. Det blir dyrere å kjøre bil."},
     "comma_sentence": {**NORMAL, "text": "bilen, bussen og toget, " * 170},
 }

@@ -25,13 +25,15 @@ class AdmissionMiddleware:
         self.inflight = 0  # one event loop: plain counting is safe
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (not self.limit or scope["type"] != "http" or scope["method"] != "POST"
-                or scope["path"] not in MODEL_ROUTES):
+        if not self.limit or scope["type"] != "http" or scope["method"] != "POST" or scope["path"] not in MODEL_ROUTES:
             await self.app(scope, receive, send)
             return
         if self.inflight >= self.limit:
-            refusal = Overloaded(f"{self.inflight} model requests are in flight (limit {self.limit}, "
-                                 "WIREBRIEF_MAX_INFLIGHT_REQUESTS); retry shortly", retry_after_s=RETRY_AFTER_S)
+            refusal = Overloaded(
+                f"{self.inflight} model requests are in flight (limit {self.limit}, "
+                "WIREBRIEF_MAX_INFLIGHT_REQUESTS); retry shortly",
+                retry_after_s=RETRY_AFTER_S,
+            )
             await render(refusal)(scope, receive, send)
             return
         self.inflight += 1

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import AsyncIterator
 
 from fastapi import FastAPI
 
@@ -25,6 +25,7 @@ and summarize them in one uniform English shape. Errors are always `{"error": {"
 def create_app(settings: Settings | None = None, pipeline: Pipeline | None = None) -> FastAPI:
     """Build the app. The pipeline (registry, prompts) loads at start-up; models load on first use."""
     settings = settings or get_settings()
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
@@ -43,11 +44,23 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
         async with AsyncExitStack() as stack:
             # background services: started in order, stopped in reverse
             app.state.webhooks = stack.enter_context(
-                WebhookService(app.state.db, settings.webhooks, notify=broker.delivery if broker else None,
-                               page_max=settings.job_page_max).running())
+                WebhookService(
+                    app.state.db,
+                    settings.webhooks,
+                    notify=broker.delivery if broker else None,
+                    page_max=settings.job_page_max,
+                ).running()
+            )
             app.state.jobs = stack.enter_context(
-                JobService(app.state.db, app.state.pipeline, settings.jobs, app.state.webhooks,
-                           public_base_url=settings.webhook_public_base_url, dispatcher=broker).running())
+                JobService(
+                    app.state.db,
+                    app.state.pipeline,
+                    settings.jobs,
+                    app.state.webhooks,
+                    public_base_url=settings.webhook_public_base_url,
+                    dispatcher=broker,
+                ).running()
+            )
             yield
         app.state.db.dispose()
         if pipeline is None:  # we own the models: stop their batcher threads

@@ -22,8 +22,9 @@ router = APIRouter(prefix="/v1", tags=["articles"])
     responses=PIPELINE_ERRORS,
     openapi_extra=request_body(schemas.ArticleIn, plain_text=True, html=True, example=schemas.SEED_EXAMPLE),
 )
-async def process_article(request: Request, pipeline: Pipeline = Depends(get_pipeline),
-                          server: ServerSettings = Depends(get_server_settings)) -> schemas.ArticleOut:
+async def process_article(
+    request: Request, pipeline: Pipeline = Depends(get_pipeline), server: ServerSettings = Depends(get_server_settings)
+) -> schemas.ArticleOut:
     body = await article_body(request, schemas.ArticleIn, server.max_body_bytes, plain_text=True, html=True)
     article = views.article_request(body)
     result = await run_in_threadpool(lambda: pipeline.process(article, timeout_s=server.request_timeout_s))

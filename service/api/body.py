@@ -89,8 +89,7 @@ async def read_limited(request: Request, limit: int) -> bytes:
                 raise _too_large(limit)
             chunks.append(chunk)
     if scope.cancelled_caught:
-        raise BodyTimeout(f"request body not received within {server.body_timeout_s:g} s "
-                          "(WIREBRIEF_BODY_TIMEOUT_S)")
+        raise BodyTimeout(f"request body not received within {server.body_timeout_s:g} s (WIREBRIEF_BODY_TIMEOUT_S)")
     return b"".join(chunks)
 
 
@@ -113,8 +112,9 @@ async def json_body(request: Request, model: type[Model], limit: int) -> Model:
     return parse_model(await read_limited(request, limit), model)
 
 
-async def json_or_text_body(request: Request, model: type[Model], limit: int, *, plain_text: bool = True,
-                            html: bool = False) -> Model:
+async def json_or_text_body(
+    request: Request, model: type[Model], limit: int, *, plain_text: bool = True, html: bool = False
+) -> Model:
     """JSON validated as `model`, or (where allowed) a text/plain body taken as `{"text": body}` and a text/html
     one as `{"text": body, "format": "html"}`; the charset parameter decodes both, utf-8 by default."""
     kind, charset = media_type(request)
@@ -124,8 +124,11 @@ async def json_or_text_body(request: Request, model: type[Model], limit: int, *,
         return model.model_validate({"text": decode(await read_limited(request, limit), charset), "format": "html"})
     if kind == JSON:
         return parse_model(await read_limited(request, limit), model)
-    kinds = [name for name, allowed in ((f"{PLAIN} (the raw article)", plain_text), (f"{HTML} (a page or a fragment)",
-                                                                                      html)) if allowed]
+    kinds = [
+        name
+        for name, allowed in ((f"{PLAIN} (the raw article)", plain_text), (f"{HTML} (a page or a fragment)", html))
+        if allowed
+    ]
     raise UnsupportedMediaType(f"send {', '.join(kinds)} or {JSON} (got {kind or 'no content type'})")
 
 
@@ -139,8 +142,9 @@ async def charge(request: Request, characters: int) -> None:
         await meter.charge(characters)
 
 
-async def article_body(request: Request, model: type[Article], limit: int, *, plain_text: bool = False,
-                       html: bool = False) -> Article:
+async def article_body(
+    request: Request, model: type[Article], limit: int, *, plain_text: bool = False, html: bool = False
+) -> Article:
     """A body with a `text` field (JSON, with `plain_text` also text/plain, with `html` also text/html), checked and
     charged before any work: every text field (the title too) counts, so none can carry unmetered work past the
     limits. HTML is charged by its characters as sent, markup and all (the one count known before the work); its

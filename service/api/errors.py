@@ -93,4 +93,3 @@ class UnexpectedErrorMiddleware:
             log.exception("unhandled error on %s %s", scope["method"], scope["path"])
             error = internal_error()
             await error_response(error.status, error.code, error.message)(scope, receive, send)
-

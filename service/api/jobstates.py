@@ -8,7 +8,7 @@ queries per scrape; every known state is reported, zeros included, so series do 
 from __future__ import annotations
 
 import logging
-from typing import Iterator
+from collections.abc import Iterator
 
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
@@ -36,15 +36,20 @@ class JobStateCollector:
             with self.db.session() as session:
                 jobs = dict(session.execute(select(Job.state, func.count()).group_by(Job.state)).all())
                 items = dict(session.execute(select(Item.state, func.count()).group_by(Item.state)).all())
-                deliveries = dict(session.execute(select(hooks.Delivery.state, func.count())
-                                                  .group_by(hooks.Delivery.state)).all())
-        except Exception:  # noqa: BLE001 - a database hiccup must not take the other metrics down
+                deliveries = dict(
+                    session.execute(select(hooks.Delivery.state, func.count()).group_by(hooks.Delivery.state)).all()
+                )
+        except Exception:
             log.warning("job state metrics skipped: the job database did not answer", exc_info=True)
             return
         yield _family("wirebrief_jobs", "Jobs by state.", JOB_STATES, jobs)
         yield _family("wirebrief_job_items", "Job items by state.", ITEM_STATES, items)
-        yield _family("wirebrief_webhook_delivery_states", "Webhook deliveries (events × endpoints) by state, "
-                      "whichever process delivers them.", DELIVERY_STATES, deliveries)
+        yield _family(
+            "wirebrief_webhook_delivery_states",
+            "Webhook deliveries (events × endpoints) by state, whichever process delivers them.",
+            DELIVERY_STATES,
+            deliveries,
+        )
 
 
 def _family(name: str, documentation: str, known: tuple[str, ...], counts: dict[str, int]) -> GaugeMetricFamily:

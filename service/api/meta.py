@@ -7,10 +7,10 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from ..auth.keys import ANONYMOUS
+from ..contracts import schemas
 from ..languages import ENGLISH, NAMES
 from ..modelstore import cli_command, coverage, fetch_hint, present_keys, route
 from ..pipeline import Pipeline
-from ..contracts import schemas
 from .deps import get_pipeline
 
 router = APIRouter(tags=["service"])
@@ -27,27 +27,44 @@ def authenticated(request: Request) -> bool:
     return meter is not None and meter.principal.key_id != ANONYMOUS
 
 
-@router.get("/ready", response_model=schemas.ReadyOut,
-            summary="Readiness: which models are loaded, present, missing; whether the job database is intact",
-            responses={503: {"model": schemas.ReadyOut}})
+@router.get(
+    "/ready",
+    response_model=schemas.ReadyOut,
+    summary="Readiness: which models are loaded, present, missing; whether the job database is intact",
+    responses={503: {"model": schemas.ReadyOut}},
+)
 async def ready(request: Request, pipeline: Pipeline = Depends(get_pipeline)) -> JSONResponse:
     """200 while every served language has a present model (its own or the catch-all) and the job database is
     intact; missing optional models are listed, not fatal. Filesystem paths tell an outsider about the host:
     only key holders see them."""
     states = pipeline.pool.status()
     present = {s.key for s in states if s.state != "missing"}
-    covered = coverage(pipeline.registry, present,
-                       needs_summarizer=pipeline.summary_settings.summary_method == "abstractive")
+    covered = coverage(
+        pipeline.registry, present, needs_summarizer=pipeline.summary_settings.summary_method == "abstractive"
+    )
     insider = authenticated(request)
-    hint = "; ".join(fetch_hint(spec, pipeline.models.models_dir) if insider
-                     else f"{spec.key}: run `{cli_command()} models pull --model {spec.key}`" for spec in covered.missing)
+    hint = "; ".join(
+        fetch_hint(spec, pipeline.models.models_dir)
+        if insider
+        else f"{spec.key}: run `{cli_command()} models pull --model {spec.key}`"
+        for spec in covered.missing
+    )
     store = await run_in_threadpool(request.app.state.db.health)
     body = schemas.ReadyOut(
         ready=covered.ready and store.ok,
         storage=schemas.StorageStateOut(state=store.state, problems=list(store.problems)),
-        models=[schemas.ModelStateOut(key=s.key, task=s.task, model_id=s.model_id, state=s.state,
-                                      path=s.path if insider else None, languages=list(s.languages),
-                                      engine=s.engine) for s in states],
+        models=[
+            schemas.ModelStateOut(
+                key=s.key,
+                task=s.task,
+                model_id=s.model_id,
+                state=s.state,
+                path=s.path if insider else None,
+                languages=list(s.languages),
+                engine=s.engine,
+            )
+            for s in states
+        ],
         missing_hint=hint or None,
         optional_missing=[spec.key for spec in covered.optional],
         unserved_languages=list(covered.unserved),
@@ -62,8 +79,14 @@ async def languages(pipeline: Pipeline = Depends(get_pipeline)) -> list[schemas.
     entries = []
     for code, name in sorted(NAMES.items()):
         chosen = None if code == ENGLISH else route(pipeline.registry, code, lambda spec: spec.key in present)
-        entries.append(schemas.LanguageEntry(
-            code=code, name=name, model=chosen.model.key if chosen and chosen.model else None,
-            preferred_model=chosen.preferred.key if chosen else None, fallback=bool(chosen and chosen.fallback),
-            detectable=code in detectable))
+        entries.append(
+            schemas.LanguageEntry(
+                code=code,
+                name=name,
+                model=chosen.model.key if chosen and chosen.model else None,
+                preferred_model=chosen.preferred.key if chosen else None,
+                fallback=bool(chosen and chosen.fallback),
+                detectable=code in detectable,
+            )
+        )
     return entries

@@ -7,16 +7,20 @@ from fastapi.responses import PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.concurrency import run_in_threadpool
 
-from ..errors import NotFound
-from .jobstates import JobStateCollector
-from ..observability.metrics import render
 from ..contracts import schemas
+from ..errors import NotFound
+from ..observability.metrics import render
+from .jobstates import JobStateCollector
 
 router = APIRouter(tags=["service"])
 
 
-@router.get("/metrics", response_class=PlainTextResponse, summary="Prometheus metrics (text exposition format)",
-            responses={404: {"model": schemas.ErrorOut, "description": "WIREBRIEF_METRICS_ENABLED is off"}})
+@router.get(
+    "/metrics",
+    response_class=PlainTextResponse,
+    summary="Prometheus metrics (text exposition format)",
+    responses={404: {"model": schemas.ErrorOut, "description": "WIREBRIEF_METRICS_ENABLED is off"}},
+)
 async def metrics(request: Request) -> Response:
     if not request.app.state.settings.metrics_enabled:
         raise NotFound("metrics are disabled (WIREBRIEF_METRICS_ENABLED=false)")

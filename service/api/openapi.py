@@ -18,12 +18,14 @@ _REF = "#/components/schemas/{model}"
 #: 413, wrong content type 415, invalid fields 422, model queue full 429 (with Retry-After), model missing 503,
 #: model too slow 504.
 PIPELINE_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorOut} for status in (400, 413, 415, 422, 429, 503, 504)}
+    status: {"model": ErrorOut} for status in (400, 413, 415, 422, 429, 503, 504)
+}
 _documented: list[type[BaseModel]] = []
 
 
-def request_body(model: type[BaseModel], *, plain_text: bool = False, html: bool = False,
-                 example: str | None = None) -> dict[str, Any]:
+def request_body(
+    model: type[BaseModel], *, plain_text: bool = False, html: bool = False, example: str | None = None
+) -> dict[str, Any]:
     """`openapi_extra` for a route that reads `model` (and optionally raw text or HTML) itself."""
     _documented.append(model)
     content: dict[str, Any] = {"application/json": {"schema": {"$ref": _REF.format(model=model.__name__)}}}
@@ -35,8 +37,13 @@ def request_body(model: type[BaseModel], *, plain_text: bool = False, html: bool
     return {"requestBody": {"required": True, "content": content}}
 
 
-BEARER = {"bearerAuth": {"type": "http", "scheme": "bearer",
-                         "description": "An API key from `wirebrief keys create` (needed when WIREBRIEF_AUTH_REQUIRED)"}}
+BEARER = {
+    "bearerAuth": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API key from `wirebrief keys create` (needed when WIREBRIEF_AUTH_REQUIRED)",
+    }
+}
 
 
 def install(app: FastAPI, settings: AccessSettings) -> None:

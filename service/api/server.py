@@ -69,8 +69,13 @@ def server_config(app: ASGIApp, settings: ServerSettings, *, host: str, port: in
     """uvicorn's configuration for `wirebrief serve` (and the tests that serve the app the same way)."""
     proxies = settings.forwarded_allow_ips.strip()
     return uvicorn.Config(
-        app, host=host, port=port, http=bounded_protocol(settings.header_timeout_s),
+        app,
+        host=host,
+        port=port,
+        http=bounded_protocol(settings.header_timeout_s),
         timeout_keep_alive=settings.keep_alive_timeout_s,  # type: ignore[arg-type]  # a float works (call_later)
-        proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None,
-        log_config=None, access_log=False,  # our middleware writes the access lines
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+        log_config=None,
+        access_log=False,  # our middleware writes the access lines
     )

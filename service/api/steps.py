@@ -19,19 +19,31 @@ from .openapi import PIPELINE_ERRORS, request_body
 router = APIRouter(prefix="/v1", tags=["steps"])
 
 
-@router.post("/detect", response_model=schemas.DetectOut, summary="Detect the language of a text",
-             responses=PIPELINE_ERRORS, openapi_extra=request_body(schemas.TextIn))
-async def detect(request: Request, pipeline: Pipeline = Depends(get_pipeline),
-                 server: ServerSettings = Depends(get_server_settings)) -> schemas.DetectOut:
+@router.post(
+    "/detect",
+    response_model=schemas.DetectOut,
+    summary="Detect the language of a text",
+    responses=PIPELINE_ERRORS,
+    openapi_extra=request_body(schemas.TextIn),
+)
+async def detect(
+    request: Request, pipeline: Pipeline = Depends(get_pipeline), server: ServerSettings = Depends(get_server_settings)
+) -> schemas.DetectOut:
     body = await article_body(request, schemas.TextIn, server.max_body_bytes)
     detection = await run_in_threadpool(lambda: pipeline.detect(pipeline.clean(body.text).text))
     return views.detection(detection)
 
 
-@router.post("/translate", response_model=schemas.TranslateOut, summary="Translate a text to English",
-             responses=PIPELINE_ERRORS, openapi_extra=request_body(schemas.TranslateIn, html=True))
-async def translate(request: Request, pipeline: Pipeline = Depends(get_pipeline),
-                    server: ServerSettings = Depends(get_server_settings)) -> schemas.TranslateOut:
+@router.post(
+    "/translate",
+    response_model=schemas.TranslateOut,
+    summary="Translate a text to English",
+    responses=PIPELINE_ERRORS,
+    openapi_extra=request_body(schemas.TranslateIn, html=True),
+)
+async def translate(
+    request: Request, pipeline: Pipeline = Depends(get_pipeline), server: ServerSettings = Depends(get_server_settings)
+) -> schemas.TranslateOut:
     body = await article_body(request, schemas.TranslateIn, server.max_body_bytes, html=True)
     result = await run_in_threadpool(_translate, pipeline, views.translate_request(body), server.request_timeout_s)
     return views.translated(result)
@@ -42,15 +54,29 @@ def _translate(pipeline: Pipeline, request: TranslateRequest, timeout_s: float) 
         return pipeline.translate_article(request)
 
 
-@router.post("/summarize", response_model=schemas.SummarizeOut, summary="Summarize a text in English",
-             responses=PIPELINE_ERRORS, openapi_extra=request_body(schemas.SummarizeIn))
-async def summarize(request: Request, pipeline: Pipeline = Depends(get_pipeline),
-                    server: ServerSettings = Depends(get_server_settings)) -> schemas.SummarizeOut:
+@router.post(
+    "/summarize",
+    response_model=schemas.SummarizeOut,
+    summary="Summarize a text in English",
+    responses=PIPELINE_ERRORS,
+    openapi_extra=request_body(schemas.SummarizeIn),
+)
+async def summarize(
+    request: Request, pipeline: Pipeline = Depends(get_pipeline), server: ServerSettings = Depends(get_server_settings)
+) -> schemas.SummarizeOut:
     body = await article_body(request, schemas.SummarizeIn, server.max_body_bytes)
-    article = ArticleRequest(text=body.text, title=body.title, source_lang=body.source_lang, translate=False,
-                             summary=SummaryRequest(style=body.style, method=body.method))
+    article = ArticleRequest(
+        text=body.text,
+        title=body.title,
+        source_lang=body.source_lang,
+        translate=False,
+        summary=SummaryRequest(style=body.style, method=body.method),
+    )
     result = await run_in_threadpool(lambda: pipeline.process(article, timeout_s=server.request_timeout_s))
     assert result.summary is not None  # a summary was asked for
-    return schemas.SummarizeOut(language=views.detection(result.language),
-                                summary=views.summary(result.summary, result.summary_flags), warnings=result.warnings,
-                                needs_review=result.needs_review)
+    return schemas.SummarizeOut(
+        language=views.detection(result.language),
+        summary=views.summary(result.summary, result.summary_flags),
+        warnings=result.warnings,
+        needs_review=result.needs_review,
+    )

@@ -52,7 +52,7 @@ class RequestTimeoutMiddleware:
         async def route() -> None:
             try:
                 await self.app(scope, receive, exchange)
-            except Exception as exc:  # noqa: BLE001 - re-raised below, outside the task group
+            except Exception as exc:
                 failure.append(exc)
             finally:
                 exchange.settled.set()
@@ -64,8 +64,9 @@ class RequestTimeoutMiddleware:
             if not exchange.settled.is_set():
                 exchange.timed_out = True
                 tasks.cancel_scope.cancel()
-                error = RequestTimeout(f"the request did not complete within {self.timeout_s:g}s "
-                                       "(WIREBRIEF_REQUEST_TIMEOUT_S)")
+                error = RequestTimeout(
+                    f"the request did not complete within {self.timeout_s:g}s (WIREBRIEF_REQUEST_TIMEOUT_S)"
+                )
                 with anyio.CancelScope(shield=True):
                     await render(error)(scope, receive, send)
         if failure and exchange.timed_out:  # the caller has had its 504; nobody else to tell

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from ..auth.usage import UsageStore
 from ..auth.ratelimit import day_bounds
+from ..auth.usage import UsageStore
 from ..common.clock import iso
 from ..contracts import schemas
 
@@ -24,13 +24,23 @@ class UsageOut(BaseModel):
     total_requests: int = Field(..., description="Requests that carried article text, over all days.")
 
 
-@router.get("/usage", response_model=UsageOut, summary="Characters processed today and in all, for the caller",
-            responses={status: {"model": schemas.ErrorOut} for status in (401, 429)})
+@router.get(
+    "/usage",
+    response_model=UsageOut,
+    summary="Characters processed today and in all, for the caller",
+    responses={status: {"model": schemas.ErrorOut} for status in (401, 429)},
+)
 def usage(request: Request) -> UsageOut:
     meter = request.state.meter  # left by `access.AccessMiddleware` on every guarded path
     report = UsageStore(request.app.state.db).report(meter.principal.key_id, meter.day)
     start, end = day_bounds(meter.day)
-    return UsageOut(key_id=meter.principal.key_id, character_count=report.characters,
-                    character_limit=request.app.state.settings.rate_limit_chars_per_day or None,
-                    requests=report.requests, period_start=iso(start) or "", period_end=iso(end) or "",
-                    total_character_count=report.total_characters, total_requests=report.total_requests)
+    return UsageOut(
+        key_id=meter.principal.key_id,
+        character_count=report.characters,
+        character_limit=request.app.state.settings.rate_limit_chars_per_day or None,
+        requests=report.requests,
+        period_start=iso(start) or "",
+        period_end=iso(end) or "",
+        total_character_count=report.total_characters,
+        total_requests=report.total_requests,
+    )

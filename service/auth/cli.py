@@ -13,11 +13,12 @@ from ..errors import NotFound
 if TYPE_CHECKING:
     from .keys import KeyStore
 
-keys_app = typer.Typer(help="Create, list and revoke API keys (enforced with WIREBRIEF_AUTH_REQUIRED=true).",
-                       no_args_is_help=True)
+keys_app = typer.Typer(
+    help="Create, list and revoke API keys (enforced with WIREBRIEF_AUTH_REQUIRED=true).", no_args_is_help=True
+)
 
 
-def _store() -> "KeyStore":
+def _store() -> KeyStore:
     """The key store of the configured database, migrated first (the CLI may run before any server has)."""
     from ..db import Database  # imported here: `wirebrief --help` stays quick
     from .keys import KeyStore
@@ -28,17 +29,23 @@ def _store() -> "KeyStore":
 
 
 @keys_app.command("create")
-def create(name: str = typer.Option(..., "--name", help="Who or what the key is for (shown in lists)."),
-           admin: bool = typer.Option(False, "--admin", help="An operator key: sees and acts on every key's jobs, "
-                                                             "endpoints and deliveries (others see only their own).")
-           ) -> None:
+def create(
+    name: str = typer.Option(..., "--name", help="Who or what the key is for (shown in lists)."),
+    admin: bool = typer.Option(
+        False,
+        "--admin",
+        help="An operator key: sees and acts on every key's jobs, "
+        "endpoints and deliveries (others see only their own).",
+    ),
+) -> None:
     """Create a key and print it: only the key on stdout, once; it cannot be shown again."""
     from ..common.owners import ADMIN_SCOPE, USER_SCOPE
 
     info, key = _store().create(name, ADMIN_SCOPE if admin else USER_SCOPE)
     typer.echo(key)
-    typer.secho(f"created {info.scope} key {info.id} ({name}); store the key now, only its hash is kept",
-                fg="green", err=True)
+    typer.secho(
+        f"created {info.scope} key {info.id} ({name}); store the key now, only its hash is kept", fg="green", err=True
+    )
 
 
 @keys_app.command("list")
@@ -50,8 +57,7 @@ def list_keys(as_json: bool = typer.Option(False, "--json", help="One JSON objec
             typer.echo(json.dumps(shown))
         else:
             state = f"revoked {shown['revoked_at']}" if info.revoked_at else "active"
-            typer.echo(f"{info.id}  {info.prefix}…  {info.scope}  {info.name}  created {shown['created_at']}  "
-                       f"{state}")
+            typer.echo(f"{info.id}  {info.prefix}…  {info.scope}  {info.name}  created {shown['created_at']}  {state}")
 
 
 @keys_app.command("revoke")

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
-from ..db import Database
-from ..errors import NotFound, Unauthorized
 from ..common.clock import iso, now
 from ..common.ids import new_id
 from ..common.owners import ADMIN_SCOPE, ANONYMOUS, OPEN, USER_SCOPE, Owner
+from ..db import Database
+from ..errors import NotFound, Unauthorized
 from .models import ApiKey
 
 KEY_PREFIX = "wb_"
@@ -35,11 +35,11 @@ class Principal:
     owner: Owner
 
     @classmethod
-    def of_key(cls, key: "KeyInfo") -> "Principal":
+    def of_key(cls, key: KeyInfo) -> Principal:
         return cls(key_id=key.id, limit_id=key.id, owner=Owner(key.id, sees_all=key.scope == ADMIN_SCOPE))
 
     @classmethod
-    def anonymous(cls, client: str) -> "Principal":
+    def anonymous(cls, client: str) -> Principal:
         """Auth is off: one anonymous account (that sees everything: no key tells callers apart), rate
         limits per client address."""
         return cls(key_id=ANONYMOUS, limit_id=f"ip:{client}", owner=OPEN)
@@ -61,8 +61,15 @@ class KeyInfo:
         return self.revoked_at is None
 
     def as_dict(self) -> dict[str, object]:
-        return {"id": self.id, "name": self.name, "prefix": self.prefix, "scope": self.scope,
-                "created_at": iso(self.created_at), "revoked_at": iso(self.revoked_at), "active": self.active}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "prefix": self.prefix,
+            "scope": self.scope,
+            "created_at": iso(self.created_at),
+            "revoked_at": iso(self.revoked_at),
+            "active": self.active,
+        }
 
 
 def _digest(secret: str) -> str:
@@ -73,15 +80,21 @@ def split_key(key: str) -> tuple[str, str] | None:
     """(id, secret) of a well-formed key, else None. Secrets are hex, so the last `_` separates them."""
     if not key.startswith(KEY_PREFIX):
         return None
-    key_id, sep, secret = key[len(KEY_PREFIX):].rpartition("_")
+    key_id, sep, secret = key[len(KEY_PREFIX) :].rpartition("_")
     if not sep or not key_id or not secret:
         return None
     return key_id, secret
 
 
 def _info(row: ApiKey) -> KeyInfo:
-    return KeyInfo(id=row.id, name=row.name, prefix=row.prefix, scope=row.scope, created_at=row.created_at,
-                   revoked_at=row.revoked_at)
+    return KeyInfo(
+        id=row.id,
+        name=row.name,
+        prefix=row.prefix,
+        scope=row.scope,
+        created_at=row.created_at,
+        revoked_at=row.revoked_at,
+    )
 
 
 class KeyStore:
@@ -95,8 +108,15 @@ class KeyStore:
         if scope not in SCOPES:
             raise ValueError(f"scope must be one of {', '.join(SCOPES)}, not {scope!r}")
         key_id, secret = new_id("key"), secrets.token_hex(SECRET_BYTES)
-        row = ApiKey(id=key_id, name=name, prefix=f"{KEY_PREFIX}{key_id}_{secret[:SHOWN_SECRET_CHARS]}",
-                     secret_hash=_digest(secret), scope=scope, created_at=now(), revoked_at=None)
+        row = ApiKey(
+            id=key_id,
+            name=name,
+            prefix=f"{KEY_PREFIX}{key_id}_{secret[:SHOWN_SECRET_CHARS]}",
+            secret_hash=_digest(secret),
+            scope=scope,
+            created_at=now(),
+            revoked_at=None,
+        )
         with self.db.session() as session:
             session.add(row)
             session.commit()
@@ -110,8 +130,9 @@ class KeyStore:
     def revoke(self, key_id: str) -> KeyInfo:
         """Stop a key from working from the next request on, in every process; revoking twice is harmless."""
         with self.db.session() as session:
-            session.execute(update(ApiKey).where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None))
-                            .values(revoked_at=now()))
+            session.execute(
+                update(ApiKey).where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None)).values(revoked_at=now())
+            )
             session.commit()
             row = session.get(ApiKey, key_id)
         if row is None:

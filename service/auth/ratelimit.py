@@ -12,9 +12,9 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
-from typing import Iterator
+from datetime import UTC, date, datetime, timedelta
 
 from limits import RateLimitItemPerDay, RateLimitItemPerMinute
 from limits.storage import Storage, storage_from_string
@@ -35,12 +35,12 @@ def storage_url(settings: AccessSettings) -> str:
 
 
 def utc_day(at: float | None = None) -> date:
-    return datetime.fromtimestamp(time.time() if at is None else at, tz=timezone.utc).date()
+    return datetime.fromtimestamp(time.time() if at is None else at, tz=UTC).date()
 
 
 def day_bounds(day: date) -> tuple[float, float]:
     """Epoch seconds of the start of `day` (UTC) and of the next day."""
-    start = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
     return start.timestamp(), (start + timedelta(days=1)).timestamp()
 
 
@@ -52,11 +52,17 @@ class RateLimits:
     """The two limits of the settings (0 = off); with both off, no storage is touched at all."""
 
     def __init__(self, settings: AccessSettings) -> None:
-        self.per_minute = RateLimitItemPerMinute(settings.rate_limit_per_minute, namespace=NAMESPACE) \
-            if settings.rate_limit_per_minute else None
+        self.per_minute = (
+            RateLimitItemPerMinute(settings.rate_limit_per_minute, namespace=NAMESPACE)
+            if settings.rate_limit_per_minute
+            else None
+        )
         self.chars_per_day = settings.rate_limit_chars_per_day or None
-        self.auth_failures = RateLimitItemPerMinute(settings.auth_failures_per_minute, namespace=NAMESPACE) \
-            if settings.auth_required and settings.auth_failures_per_minute else None
+        self.auth_failures = (
+            RateLimitItemPerMinute(settings.auth_failures_per_minute, namespace=NAMESPACE)
+            if settings.auth_required and settings.auth_failures_per_minute
+            else None
+        )
         self.storage: Storage | None = None
         if self.per_minute or self.chars_per_day or self.auth_failures:
             storage = storage_from_string(storage_url(settings))
@@ -73,8 +79,10 @@ class RateLimits:
             if self.requests.hit(self.per_minute, "requests", who):
                 return
             reset = self.requests.get_window_stats(self.per_minute, "requests", who).reset_time
-            raise RateLimited(f"more than {self.per_minute.amount} requests per minute "
-                              "(WIREBRIEF_RATE_LIMIT_PER_MINUTE)", retry_after_s=_seconds_until(reset))
+            raise RateLimited(
+                f"more than {self.per_minute.amount} requests per minute (WIREBRIEF_RATE_LIMIT_PER_MINUTE)",
+                retry_after_s=_seconds_until(reset),
+            )
 
     def check_auth_failures(self, client: str) -> None:
         """Refuse (429) a client address that has failed too many key checks this minute, before checking more:
@@ -96,8 +104,11 @@ class RateLimits:
     def _too_many_failures(self, client: str) -> RateLimited:
         assert self.auth_failures is not None
         reset = self.requests.get_window_stats(self.auth_failures, "auth-failures", client).reset_time
-        return RateLimited(f"more than {self.auth_failures.amount} failed API key checks per minute from this "
-                           "address (WIREBRIEF_AUTH_FAILURES_PER_MINUTE)", retry_after_s=_seconds_until(reset))
+        return RateLimited(
+            f"more than {self.auth_failures.amount} failed API key checks per minute from this "
+            "address (WIREBRIEF_AUTH_FAILURES_PER_MINUTE)",
+            retry_after_s=_seconds_until(reset),
+        )
 
     def reserve_characters(self, who: str, characters: int, day: date) -> None:
         """Take `characters` from `day`'s allowance, all or nothing; RateLimited until midnight UTC if short."""
@@ -111,9 +122,11 @@ class RateLimits:
                     return
                 self._add(ids, -characters)  # lost a race; a fixed-window hit counts even when refused
             used = item.amount - self.characters.get_window_stats(item, *ids).remaining
-            raise RateLimited(f"request has {characters} characters; {used} of {item.amount} characters per "
-                              "day are used (WIREBRIEF_RATE_LIMIT_CHARS_PER_DAY)",
-                              retry_after_s=_seconds_until(day_bounds(day)[1]))
+            raise RateLimited(
+                f"request has {characters} characters; {used} of {item.amount} characters per "
+                "day are used (WIREBRIEF_RATE_LIMIT_CHARS_PER_DAY)",
+                retry_after_s=_seconds_until(day_bounds(day)[1]),
+            )
 
     def refund_characters(self, who: str, characters: int, day: date) -> None:
         """Give back the reservation of a request that did not succeed."""

@@ -13,8 +13,8 @@ from datetime import date
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..db import Database
 from ..common.claims import rows_matched
+from ..db import Database
 from .models import Usage
 
 INSERT_RACES = 3  # an insert loses at most to one concurrent insert of the same row; then the update hits
@@ -37,14 +37,18 @@ class UsageStore:
         where = (Usage.principal == principal, Usage.day == day)
         with self.db.session() as session:
             for _ in range(INSERT_RACES):
-                result = session.execute(update(Usage).where(*where).values(
-                    characters=Usage.characters + characters, requests=Usage.requests + requests))
+                result = session.execute(
+                    update(Usage)
+                    .where(*where)
+                    .values(characters=Usage.characters + characters, requests=Usage.requests + requests)
+                )
                 if rows_matched(result):
                     session.commit()
                     return
                 try:
-                    session.execute(insert(Usage).values(principal=principal, day=day, characters=characters,
-                                                         requests=requests))
+                    session.execute(
+                        insert(Usage).values(principal=principal, day=day, characters=characters, requests=requests)
+                    )
                     session.commit()
                     return
                 except IntegrityError:
@@ -56,7 +60,13 @@ class UsageStore:
         with self.db.session() as session:
             row = session.get(Usage, (principal, day))
             total_chars, total_requests = session.execute(
-                select(func.coalesce(func.sum(Usage.characters), 0), func.coalesce(func.sum(Usage.requests), 0))
-                .where(Usage.principal == principal)).one()
-        return UsageReport(characters=row.characters if row else 0, requests=row.requests if row else 0,
-                           total_characters=int(total_chars), total_requests=int(total_requests))
+                select(func.coalesce(func.sum(Usage.characters), 0), func.coalesce(func.sum(Usage.requests), 0)).where(
+                    Usage.principal == principal
+                )
+            ).one()
+        return UsageReport(
+            characters=row.characters if row else 0,
+            requests=row.requests if row else 0,
+            total_characters=int(total_chars),
+            total_requests=int(total_requests),
+        )

@@ -18,10 +18,10 @@ import math
 import threading
 import time
 from collections import deque
+from collections.abc import Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from ..errors import GenerationTimeout, Overloaded, RequestTimeout
 from ..observability.metrics import observe_batch, observe_queue
@@ -33,11 +33,11 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class BatchLimits:
-    max_batch_tokens: int = 8192   # padded tokens (inputs x longest input) per generate call
+    max_batch_tokens: int = 8192  # padded tokens (inputs x longest input) per generate call
     max_batch_items: int = 64
-    max_wait_s: float = 0.01       # how long a lone input waits for others to join it
-    max_queue: int = 4096          # queued inputs before new requests get 429
-    timeout_s: float = 600.0       # a caller gives up (504) after this long
+    max_wait_s: float = 0.01  # how long a lone input waits for others to join it
+    max_queue: int = 4096  # queued inputs before new requests get 429
+    timeout_s: float = 600.0  # a caller gives up (504) after this long
 
 
 @dataclass
@@ -89,8 +89,10 @@ class Batcher:
         with self._cond:
             queued = len(self._queue)
             if queued and queued + len(items) > self.limits.max_queue:
-                raise Overloaded(f"{self.spec.key} has {queued} inputs queued (limit {self.limits.max_queue}); "
-                                 "retry later", retry_after_s=self._retry_after(queued))
+                raise Overloaded(
+                    f"{self.spec.key} has {queued} inputs queued (limit {self.limits.max_queue}); retry later",
+                    retry_after_s=self._retry_after(queued),
+                )
             self._queue.extend(items)
             observe_queue(self.spec.key, len(self._queue))
             self._cond.notify()
@@ -104,10 +106,12 @@ class Batcher:
                 item.abandoned = True
                 item.future.cancel()  # the worker skips cancelled inputs
             if by_request:
-                raise RequestTimeout(f"the request passed its deadline while waiting for {self.spec.key}; "
-                                     "its queued inputs were dropped") from None
-            raise GenerationTimeout(f"{self.spec.key} did not finish within {self.limits.timeout_s:.0f}s "
-                                    "(WIREBRIEF_GENERATION_TIMEOUT_S)") from None
+                raise RequestTimeout(
+                    f"the request passed its deadline while waiting for {self.spec.key}; its queued inputs were dropped"
+                ) from None
+            raise GenerationTimeout(
+                f"{self.spec.key} did not finish within {self.limits.timeout_s:.0f}s (WIREBRIEF_GENERATION_TIMEOUT_S)"
+            ) from None
 
     def close(self) -> None:
         with self._cond:
@@ -151,8 +155,10 @@ class Batcher:
         if not self._queue:
             return []
         oldest = self._queue[0]
-        peers = sorted((item for item in self._queue if item.options == oldest.options and
-                        not item.future.cancelled()), key=lambda item: item.tokens)
+        peers = sorted(
+            (item for item in self._queue if item.options == oldest.options and not item.future.cancelled()),
+            key=lambda item: item.tokens,
+        )
         low = high = next(i for i, item in enumerate(peers) if item is oldest)
 
         def fits(lo: int, hi: int) -> bool:
@@ -162,14 +168,15 @@ class Batcher:
         while True:  # grow the window towards whichever side keeps padding smallest
             grow_low = low > 0 and fits(low - 1, high)
             grow_high = high < len(peers) - 1 and fits(low, high + 1)
-            if grow_high and (not grow_low or peers[high + 1].tokens - oldest.tokens
-                              <= oldest.tokens - peers[low - 1].tokens):
+            if grow_high and (
+                not grow_low or peers[high + 1].tokens - oldest.tokens <= oldest.tokens - peers[low - 1].tokens
+            ):
                 high += 1
             elif grow_low:
                 low -= 1
             else:
                 break
-        batch = peers[low:high + 1]
+        batch = peers[low : high + 1]
         taken = {id(item) for item in batch}
         self._queue = deque(item for item in self._queue if id(item) not in taken)
         return [item for item in batch if item.future.set_running_or_notify_cancel()]
@@ -184,12 +191,17 @@ class Batcher:
         started = time.perf_counter()
         try:
             outputs = self._generate(batch)
-        except BaseException as exc:  # noqa: BLE001 - every waiting caller must hear about it
+        except BaseException as exc:
             if len(batch) == 1:
                 batch[0].future.set_exception(exc)
                 return
-            log.warning("%s: a batch of %d inputs failed (%s: %s); running each alone", self.spec.key,
-                        len(batch), type(exc).__name__, exc)
+            log.warning(
+                "%s: a batch of %d inputs failed (%s: %s); running each alone",
+                self.spec.key,
+                len(batch),
+                type(exc).__name__,
+                exc,
+            )
             self._execute_alone(batch)
             return
         for item, output in zip(batch, outputs):
@@ -211,7 +223,7 @@ class Batcher:
                 continue
             try:
                 [output] = self._generate([item])
-            except BaseException as exc:  # noqa: BLE001 - this input's own failure, for its own caller
+            except BaseException as exc:
                 item.future.set_exception(exc)
             else:
                 item.future.set_result(output)

@@ -6,8 +6,8 @@ engines split, bound and decode text identically; only the network runs elsewher
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import ctranslate2
 from transformers import AutoConfig, AutoTokenizer, GenerationConfig
@@ -24,8 +24,17 @@ _HF_DEFAULT_MAX_LENGTH = 20
 class CTranslate2Seq2Seq:
     engine = "ctranslate2"
 
-    def __init__(self, spec: ModelSpec, hf_path: Path, ct2_path: Path, *, device: str = "cpu",
-                 compute_type: str = "default", inter_threads: int = 1, intra_threads: int = 0) -> None:
+    def __init__(
+        self,
+        spec: ModelSpec,
+        hf_path: Path,
+        ct2_path: Path,
+        *,
+        device: str = "cpu",
+        compute_type: str = "default",
+        inter_threads: int = 1,
+        intra_threads: int = 0,
+    ) -> None:
         self.spec = spec
         self.tokenizer = AutoTokenizer.from_pretrained(hf_path)
         config = AutoConfig.from_pretrained(hf_path)
@@ -37,8 +46,12 @@ class CTranslate2Seq2Seq:
         self.max_output_tokens = output_limit(config)
         kind, _, index = device.partition(":")
         self.translator = ctranslate2.Translator(
-            str(ct2_path), device=kind, device_index=int(index or 0), compute_type=compute_type,
-            inter_threads=inter_threads, intra_threads=intra_threads,
+            str(ct2_path),
+            device=kind,
+            device_index=int(index or 0),
+            compute_type=compute_type,
+            inter_threads=inter_threads,
+            intra_threads=intra_threads,
         )
         # BART-style models force <s> after the decoder start token; CTranslate2 takes that as a prefix.
         forced_bos = self.generation.forced_bos_token_id
@@ -74,8 +87,12 @@ class CTranslate2Seq2Seq:
             return []
         sources = [self.tokenizer.convert_ids_to_tokens(list(item.ids)) for item in inputs]
         prefix = [self._prefix] * len(sources) if self._prefix else None
-        results = self.translator.translate_batch(sources, target_prefix=prefix, max_batch_size=0,
-                                                  **self._decoding(options, max(item.length for item in inputs)))
+        results = self.translator.translate_batch(
+            sources,
+            target_prefix=prefix,
+            max_batch_size=0,
+            **self._decoding(options, max(item.length for item in inputs)),
+        )
         outputs: list[list[int]] = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]  # type: ignore[misc]
         # generated: the kept hypothesis' tokens, a forced prefix included, </s> not (CTranslate2 drops it)
         observe_generated_tokens(self.spec.key, sum(len(row) for row in outputs))

@@ -14,7 +14,7 @@ from ..errors import ModelUnavailable
 from ..modelstore import fetch_hint, locate, locate_ct2
 from ..observability.metrics import observe_model_load
 from ..registry import ModelSpec, Registry
-from .base import GenerationOptions, Seq2SeqBackend
+from .base import Seq2SeqBackend
 from .batcher import Batcher, BatchLimits
 
 log = logging.getLogger(__name__)
@@ -48,13 +48,22 @@ def load_backend(spec: ModelSpec, path: Path, settings: ModelSettings) -> Seq2Se
     quantization = settings.quantization()
     converted = locate_ct2(spec, settings.models_dir, quantization)
     if settings.engine == "ctranslate2" and converted is None:
-        raise ModelUnavailable(f"WIREBRIEF_ENGINE=ctranslate2 but {spec.key} has no {quantization} conversion: "
-                               f"run `wirebrief models convert --model {spec.key}`")
+        raise ModelUnavailable(
+            f"WIREBRIEF_ENGINE=ctranslate2 but {spec.key} has no {quantization} conversion: "
+            f"run `wirebrief models convert --model {spec.key}`"
+        )
     if converted is not None and settings.engine != "transformers":
         from .ct2 import CTranslate2Seq2Seq
 
-        return CTranslate2Seq2Seq(spec, path, converted, device=settings.device, compute_type=quantization,
-                                  inter_threads=settings.ct2_inter_threads, intra_threads=settings.ct2_threads())
+        return CTranslate2Seq2Seq(
+            spec,
+            path,
+            converted,
+            device=settings.device,
+            compute_type=quantization,
+            inter_threads=settings.ct2_inter_threads,
+            intra_threads=settings.ct2_threads(),
+        )
     from .transformers import TransformersSeq2Seq
 
     if settings.torch_threads:
@@ -74,9 +83,13 @@ class ModelPool:
         self.registry = registry
         self.settings = settings
         self.models_dir = settings.models_dir
-        self.limits = BatchLimits(max_batch_tokens=settings.batch_max_tokens, max_batch_items=settings.batch_max_items,
-                                  max_wait_s=settings.batch_wait_ms / 1000, max_queue=settings.batch_max_queue,
-                                  timeout_s=settings.generation_timeout_s)
+        self.limits = BatchLimits(
+            max_batch_tokens=settings.batch_max_tokens,
+            max_batch_items=settings.batch_max_items,
+            max_wait_s=settings.batch_wait_ms / 1000,
+            max_queue=settings.batch_max_queue,
+            timeout_s=settings.generation_timeout_s,
+        )
         self._loaded: dict[str, Batcher] = {}
         self._locks: dict[str, threading.Lock] = {key: threading.Lock() for key in registry.models}
         self.load_seconds: dict[str, float] = {}
@@ -95,17 +108,20 @@ class ModelPool:
     def _load(self, spec: ModelSpec) -> Seq2SeqBackend:
         where = locate(spec, self.models_dir)
         if where.path is None:
-            raise ModelUnavailable(f"model {spec.key} ({spec.model_id}) is not on this machine: "
-                                   f"{fetch_hint(spec, self.models_dir)}")
+            raise ModelUnavailable(
+                f"model {spec.key} ({spec.model_id}) is not on this machine: {fetch_hint(spec, self.models_dir)}"
+            )
         started = time.perf_counter()
         try:
             backend = load_backend(spec, where.path, self.settings)
         except ModelUnavailable:
             raise
-        except Exception as exc:  # noqa: BLE001 - a broken checkpoint must not look like a bug of ours
+        except Exception as exc:
             log.exception("loading %s from %s failed", spec.key, where.path)
-            raise ModelUnavailable(f"model {spec.key} at {where.path} failed to load "
-                                   f"({type(exc).__name__}: {exc}); {fetch_hint(spec, self.models_dir)}") from exc
+            raise ModelUnavailable(
+                f"model {spec.key} at {where.path} failed to load "
+                f"({type(exc).__name__}: {exc}); {fetch_hint(spec, self.models_dir)}"
+            ) from exc
         self.load_seconds[spec.key] = time.perf_counter() - started
         observe_model_load(spec.key, backend.engine, self.load_seconds[spec.key])
         log.info("loaded %s (%s) from %s in %.1fs", spec.key, backend.engine, where.path, self.load_seconds[spec.key])
@@ -117,9 +133,19 @@ class ModelPool:
             where = locate(spec, self.models_dir)
             backend = self._loaded.get(spec.key)
             state: Literal["loaded", "present", "missing"] = (
-                "loaded" if backend else ("present" if where.present else "missing"))
-            out.append(ModelStatus(spec.key, spec.task, spec.model_id, state, str(where.path) if where.path else None,
-                                   spec.languages, backend.engine if backend else None))
+                "loaded" if backend else ("present" if where.present else "missing")
+            )
+            out.append(
+                ModelStatus(
+                    spec.key,
+                    spec.task,
+                    spec.model_id,
+                    state,
+                    str(where.path) if where.path else None,
+                    spec.languages,
+                    backend.engine if backend else None,
+                )
+            )
         return out
 
     def close(self) -> None:

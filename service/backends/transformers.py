@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import torch
 from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
@@ -67,6 +67,7 @@ class TransformersSeq2Seq:
                 output = self.model.generate(**batch.to(self.device), do_sample=False, **kwargs)
             # generated: every position after the decoder start token that is not padding (</s> counts)
             pad = self.model.config.pad_token_id
-            observe_generated_tokens(self.spec.key, int((output[:, 1:] != pad).sum()) if pad is not None
-                                     else output[:, 1:].numel())
+            observe_generated_tokens(
+                self.spec.key, int((output[:, 1:] != pad).sum()) if pad is not None else output[:, 1:].numel()
+            )
             return self.tokenizer.batch_decode(output, skip_special_tokens=True)

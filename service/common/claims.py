@@ -33,13 +33,20 @@ def claim_one(session: Session, table: Any, ready: ColumnElement[bool], values: 
     return None
 
 
-def claim_all(session: Session, table: Any, ready: ColumnElement[bool], values: dict[str, Any],
-              limit: int) -> list[Any]:
+def claim_all(
+    session: Session, table: Any, ready: ColumnElement[bool], values: dict[str, Any], limit: int
+) -> list[Any]:
     """Claim up to `limit` ready rows by the same compare-and-set as `claim_one`; the ids this caller won."""
     won = []
     for row_id in session.scalars(select(table.id).where(ready).order_by(table.id).limit(limit)).all():
-        if rows_matched(session.execute(update(table).where(table.id == row_id, ready).values(**values)
-                                        .execution_options(synchronize_session=False))):
+        if rows_matched(
+            session.execute(
+                update(table)
+                .where(table.id == row_id, ready)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+        ):
             won.append(row_id)
     session.commit()
     return won

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def now() -> float:
@@ -19,7 +19,7 @@ def iso(ts: float | None) -> str | None:
     """Epoch seconds as RFC 3339 UTC with milliseconds, the form every API time takes."""
     if ts is None:
         return None
-    return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.fromtimestamp(ts, tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def jittered(delay: float, jitter: float, rng: random.Random | None = None) -> float:

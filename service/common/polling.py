@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
@@ -22,8 +22,9 @@ class PollingThreads:
     succeeds again resets the backoff and says so.
     """
 
-    def __init__(self, name: str, count: int, step: Callable[[], bool], interval_s: float,
-                 max_backoff_s: float = 60.0) -> None:
+    def __init__(
+        self, name: str, count: int, step: Callable[[], bool], interval_s: float, max_backoff_s: float = 60.0
+    ) -> None:
         self.name = name
         self.count = count
         self.step = step
@@ -39,8 +40,9 @@ class PollingThreads:
 
     def start(self) -> None:
         self._stopping.clear()
-        self._threads = [threading.Thread(target=self._loop, name=f"{self.name}-{i}", daemon=True)
-                         for i in range(self.count)]
+        self._threads = [
+            threading.Thread(target=self._loop, name=f"{self.name}-{i}", daemon=True) for i in range(self.count)
+        ]
         for thread in self._threads:
             thread.start()
 
@@ -68,12 +70,18 @@ class PollingThreads:
                 if not found:
                     self._wake.clear()
                     found = not self._stopping.is_set() and self.step()  # work that came between miss and clear
-            except Exception as error:  # noqa: BLE001 - e.g. the database is full or locked: keep the thread alive
+            except Exception as error:
                 failures += 1
                 delay = self.backoff_s(failures)
-                log.warning("%s: step failed (%s: %s); failure %d in a row, next try in %.1fs", self.name,
-                            type(error).__name__, str(error).splitlines()[0] if str(error) else "", failures,
-                            delay, exc_info=failures == 1)
+                log.warning(
+                    "%s: step failed (%s: %s); failure %d in a row, next try in %.1fs",
+                    self.name,
+                    type(error).__name__,
+                    str(error).splitlines()[0] if str(error) else "",
+                    failures,
+                    delay,
+                    exc_info=failures == 1,
+                )
                 self._stopping.wait(delay)  # not `_wake`: a wake-up must not turn the backoff into a spin
                 continue
             if failures:

@@ -31,8 +31,10 @@ MAX_NUMBER_CHARS = 32
 _SAFE_CODECS = frozenset({"utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "ascii"})
 _SAFE_FAMILIES = re.compile(r"^(iso8859-\d{1,2}|cp125[0-8])$")
 #: Declared without a byte order: the body must start with a byte order mark (else: which order is a guess).
-_NEEDS_BOM = {"utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "utf-32": (codecs.BOM_UTF32_LE,
-                                                                                  codecs.BOM_UTF32_BE)}
+_NEEDS_BOM = {
+    "utf-16": (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE),
+    "utf-32": (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE),
+}
 
 
 def safe_codec(charset: str) -> str:
@@ -43,8 +45,10 @@ def safe_codec(charset: str) -> str:
         raise UnsupportedMediaType(f"unknown charset {charset!r}") from exc
     if name in _SAFE_CODECS or name in _NEEDS_BOM or _SAFE_FAMILIES.match(name):
         return name
-    raise UnsupportedMediaType(f"charset {charset!r} is not accepted; send utf-8 (or utf-16/32 with a byte order "
-                               "mark, latin-1, iso-8859-x, windows-125x, ascii)")
+    raise UnsupportedMediaType(
+        f"charset {charset!r} is not accepted; send utf-8 (or utf-16/32 with a byte order "
+        "mark, latin-1, iso-8859-x, windows-125x, ascii)"
+    )
 
 
 def decode(raw: bytes, charset: str = "utf-8") -> str:
@@ -66,8 +70,10 @@ def check_unicode(text: str) -> None:
     They are not Unicode text: encoding them fails later, in a tokenizer, the database or the response (a 500).
     """
     if found := _SURROGATE.search(text):
-        raise BadRequest(f"body holds a lone surrogate U+{ord(found.group()):04X} at character {found.start()}, "
-                         "which is not valid Unicode text")
+        raise BadRequest(
+            f"body holds a lone surrogate U+{ord(found.group()):04X} at character {found.start()}, "
+            "which is not valid Unicode text"
+        )
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -83,9 +89,9 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _number(kind: Callable[[str], int | float]) -> Callable[[str], int | float]:
     def parse(literal: str) -> int | float:
         if len(literal) > MAX_NUMBER_CHARS:
-            raise BadRequest(f"not acceptable JSON: a number of {len(literal)} characters (at most "
-                             f"{MAX_NUMBER_CHARS})")
+            raise BadRequest(f"not acceptable JSON: a number of {len(literal)} characters (at most {MAX_NUMBER_CHARS})")
         return kind(literal)
+
     return parse
 
 
@@ -96,8 +102,13 @@ def _no_constant(name: str) -> Any:
 def load_json(text: str) -> Any:
     """`json.loads`, strictly: duplicate keys, overlong numbers and NaN/Infinity are refused (400)."""
     try:
-        data = json.loads(text, object_pairs_hook=_unique_keys, parse_int=_number(int), parse_float=_number(float),
-                          parse_constant=_no_constant)
+        data = json.loads(
+            text,
+            object_pairs_hook=_unique_keys,
+            parse_int=_number(int),
+            parse_float=_number(float),
+            parse_constant=_no_constant,
+        )
     except json.JSONDecodeError as exc:
         raise BadRequest(f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
     except RecursionError as exc:

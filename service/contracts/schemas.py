@@ -42,11 +42,14 @@ class ArticleIn(Charged):
     title: str | None = Field(None, description="Used (translated) as the summary headline.")
     source_lang: str | None = Field(None, description="ISO 639-1 code; skips detection.", examples=["no"])
     translate: StrictBool = Field(True, description="Include the full English translation.")
-    summary: SummaryOptions | None | Literal[False] = Field(
-        default_factory=SummaryOptions, description="Summary options, or false for no summary.")
+    summary: SummaryOptions | Literal[False] | None = Field(
+        default_factory=SummaryOptions, description="Summary options, or false for no summary."
+    )
     format: Literal["text", "html"] = Field(
-        "text", description="html: `text` is a whole web page (its article and metadata are read out) or a CMS "
-                            "fragment (translated in place, markup kept, in `translation.html`).")
+        "text",
+        description="html: `text` is a whole web page (its article and metadata are read out) or a CMS "
+        "fragment (translated in place, markup kept, in `translation.html`).",
+    )
 
     @field_validator("summary", mode="before")
     @classmethod
@@ -66,8 +69,10 @@ class TranslateIn(Charged):
     source_lang: str | None = None
     clean: StrictBool = Field(True, description="Strip web boilerplate first (not from an HTML fragment).")
     format: Literal["text", "html"] = Field(
-        "text", description="html: `text` is a whole web page (its article and metadata are read out) or a CMS "
-                            "fragment (translated in place, markup kept, in `translation.html`).")
+        "text",
+        description="html: `text` is a whole web page (its article and metadata are read out) or a CMS "
+        "fragment (translated in place, markup kept, in `translation.html`).",
+    )
 
 
 class SummarizeIn(Charged):
@@ -110,8 +115,11 @@ FlagKind = Literal[KINDS]  # type: ignore[valid-type]  # every kind service.qual
 class FlagOut(BaseModel):
     """A reason to check one sentence (numbers, dates, names, copies, odd lengths), not a verdict."""
 
-    sentence: int = Field(..., description="Index of the sentence: in the source text for translation flags, "
-                                           "in the summary paragraph for summary flags.")
+    sentence: int = Field(
+        ...,
+        description="Index of the sentence: in the source text for translation flags, "
+        "in the summary paragraph for summary flags.",
+    )
     kind: FlagKind
     source: str | None = Field(..., description="The span in the source; null when the source has nothing.")
     target: str | None = Field(..., description="The span in the output; null when the output has nothing.")
@@ -127,8 +135,9 @@ class TranslationOut(BaseModel):
     chunks: int
     flags: list[FlagOut] = Field(default_factory=list, description="Fidelity flags, source against translation.")
     needs_review: bool = Field(False, description="True when any flag was raised.")
-    html: str | None = Field(None, description="An HTML fragment's translation with its markup intact; "
-                                               "null for plain text and pages.")
+    html: str | None = Field(
+        None, description="An HTML fragment's translation with its markup intact; null for plain text and pages."
+    )
 
 
 class MetadataOut(BaseModel):
@@ -151,13 +160,19 @@ class SummaryOut(BaseModel):
     model: str | None
     chunks: int = Field(..., description="Model inputs in the first round (0 for extractive).")
     rounds: int = Field(..., description="1: summarized whole; 2+: map-reduce rounds; 0: extractive.")
-    flags: list[FlagOut] = Field(default_factory=list, description=(
-        "Numbers, dates, times and names in the summary paragraph that the English article does not support "
-        "(key points and a compressed headline are taken from the article or the paragraph)."))
+    flags: list[FlagOut] = Field(
+        default_factory=list,
+        description=(
+            "Numbers, dates, times and names in the summary paragraph that the English article does not support "
+            "(key points and a compressed headline are taken from the article or the paragraph)."
+        ),
+    )
 
 
-_NEEDS_REVIEW = ("True when the translation (also when it is not returned), the title's translation or the "
-                 "summary raised a fidelity flag: a person should check the result before it is published.")
+_NEEDS_REVIEW = (
+    "True when the translation (also when it is not returned), the title's translation or the "
+    "summary raised a fidelity flag: a person should check the result before it is published."
+)
 
 
 class ArticleOut(BaseModel):
@@ -169,8 +184,9 @@ class ArticleOut(BaseModel):
     warnings: list[str]
     timings_ms: dict[str, float]
     cached: bool = Field(..., description="True when answered from the result cache.")
-    title_flags: list[FlagOut] = Field(default_factory=list,
-                                       description="Fidelity flags, the source title against its translation.")
+    title_flags: list[FlagOut] = Field(
+        default_factory=list, description="Fidelity flags, the source title against its translation."
+    )
     needs_review: bool = Field(False, description=_NEEDS_REVIEW)
     metadata: MetadataOut | None = Field(None, description="A whole HTML page's metadata; null otherwise.")
 
@@ -196,8 +212,9 @@ class ModelStateOut(BaseModel):
     task: str
     model_id: str
     state: Literal["loaded", "present", "missing"]
-    path: str | None = Field(..., description="On disk; shown only to callers with an API key (auth on and "
-                                               "WIREBRIEF_AUTH_PROTECT_READY).")
+    path: str | None = Field(
+        ..., description="On disk; shown only to callers with an API key (auth on and WIREBRIEF_AUTH_PROTECT_READY)."
+    )
     languages: list[str]
     engine: str | None = Field(..., description="Engine of the loaded model (transformers, ctranslate2).")
 
@@ -208,22 +225,32 @@ class StorageStateOut(BaseModel):
 
 
 class ReadyOut(BaseModel):
-    ready: bool = Field(..., description="Every served language has a present model, and the summarizer is "
-                                         "present when summaries are abstractive by default.")
+    ready: bool = Field(
+        ...,
+        description="Every served language has a present model, and the summarizer is "
+        "present when summaries are abstractive by default.",
+    )
     models: list[ModelStateOut]
     missing_hint: str | None = Field(..., description="How to fetch every missing model, optional ones included.")
-    optional_missing: list[str] = Field(..., description="Missing models whose work is done anyway (by the "
-                                                          "catch-all translation model, or extractive summaries).")
-    unserved_languages: list[str] = Field(..., description="Languages no present model translates "
-                                                            "(\"*\": every language without its own model).")
+    optional_missing: list[str] = Field(
+        ...,
+        description="Missing models whose work is done anyway (by the "
+        "catch-all translation model, or extractive summaries).",
+    )
+    unserved_languages: list[str] = Field(
+        ..., description='Languages no present model translates ("*": every language without its own model).'
+    )
     storage: StorageStateOut | None = Field(None, description="The job database; not ready unless its state is ok.")
 
 
 class LanguageEntry(BaseModel):
     code: str
     name: str
-    model: str | None = Field(..., description="The translation model that serves it on this machine now; null "
-                                               "for English (passed through) and when no present model serves it.")
+    model: str | None = Field(
+        ...,
+        description="The translation model that serves it on this machine now; null "
+        "for English (passed through) and when no present model serves it.",
+    )
     preferred_model: str | None = Field(..., description="The model the registry names for it; null for English.")
     fallback: bool = Field(..., description="True when the catch-all model stands in for the missing preferred one.")
     detectable: bool

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..detect import Candidate, Detection
 from ..pipeline import ArticleRequest, ArticleResult, SummaryRequest, TranslateRequest, TranslateResult
@@ -18,8 +18,12 @@ def language(candidate: Candidate) -> schemas.LanguageOut:
 
 
 def detection(result: Detection) -> schemas.DetectOut:
-    return schemas.DetectOut(language=language(result.language), candidates=[language(c) for c in result.candidates],
-                             source=result.source, warnings=list(result.warnings))
+    return schemas.DetectOut(
+        language=language(result.language),
+        candidates=[language(c) for c in result.candidates],
+        source=result.source,
+        warnings=list(result.warnings),
+    )
 
 
 def cleaning(result: CleanResult, raw: str) -> schemas.CleaningOut:
@@ -28,16 +32,26 @@ def cleaning(result: CleanResult, raw: str) -> schemas.CleaningOut:
 
 
 def flags(found: Sequence[Flag]) -> list[schemas.FlagOut]:
-    return [schemas.FlagOut(sentence=f.sentence, kind=f.kind, source=f.source, target=f.target, detail=f.detail)
-            for f in found]
+    return [
+        schemas.FlagOut(sentence=f.sentence, kind=f.kind, source=f.source, target=f.target, detail=f.detail)
+        for f in found
+    ]
 
 
 def translation(result: Translation | None, html: str | None = None) -> schemas.TranslationOut | None:
     if result is None:
         return None
-    return schemas.TranslationOut(text=result.text, model=result.model, engine=result.engine,
-                                  source_lang=result.source_lang, sentences=result.sentences, chunks=result.chunks,
-                                  flags=flags(result.flags), needs_review=result.needs_review, html=html)
+    return schemas.TranslationOut(
+        text=result.text,
+        model=result.model,
+        engine=result.engine,
+        source_lang=result.source_lang,
+        sentences=result.sentences,
+        chunks=result.chunks,
+        flags=flags(result.flags),
+        needs_review=result.needs_review,
+        html=html,
+    )
 
 
 def metadata(found: dict[str, str | None] | None) -> schemas.MetadataOut | None:
@@ -47,9 +61,18 @@ def metadata(found: dict[str, str | None] | None) -> schemas.MetadataOut | None:
 def summary(result: Summary | None, found: Sequence[Flag] = ()) -> schemas.SummaryOut | None:
     if result is None:
         return None
-    return schemas.SummaryOut(headline=result.headline, summary=result.summary, key_points=list(result.key_points),
-                              word_count=result.word_count, style=result.style, method=result.method,
-                              model=result.model, chunks=result.chunks, rounds=result.rounds, flags=flags(found))
+    return schemas.SummaryOut(
+        headline=result.headline,
+        summary=result.summary,
+        key_points=list(result.key_points),
+        word_count=result.word_count,
+        style=result.style,
+        method=result.method,
+        model=result.model,
+        chunks=result.chunks,
+        rounds=result.rounds,
+        flags=flags(found),
+    )
 
 
 def article(result: ArticleResult, raw: str) -> schemas.ArticleOut:
@@ -69,10 +92,14 @@ def article(result: ArticleResult, raw: str) -> schemas.ArticleOut:
 
 
 def translated(result: TranslateResult) -> schemas.TranslateOut:
-    return schemas.TranslateOut(language=detection(result.language), translation=translation(result.translation,
-                                result.html), text=result.text, warnings=result.warnings,
-                                metadata=metadata(result.metadata),
-                                needs_review=bool(result.translation and result.translation.needs_review))
+    return schemas.TranslateOut(
+        language=detection(result.language),
+        translation=translation(result.translation, result.html),
+        text=result.text,
+        warnings=result.warnings,
+        metadata=metadata(result.metadata),
+        needs_review=bool(result.translation and result.translation.needs_review),
+    )
 
 
 def translate_request(body: schemas.TranslateIn) -> TranslateRequest:
@@ -81,7 +108,16 @@ def translate_request(body: schemas.TranslateIn) -> TranslateRequest:
 
 def article_request(body: schemas.ArticleIn) -> ArticleRequest:
     """The pipeline request for an `ArticleIn` body (`POST /v1/articles`, or a job item)."""
-    summary = None if body.summary is False or body.summary is None else SummaryRequest(
-        style=body.summary.style, method=body.summary.method)
-    return ArticleRequest(text=body.text, title=body.title, source_lang=body.source_lang, translate=body.translate,
-                          summary=summary, format=body.format)
+    summary = (
+        None
+        if body.summary is False or body.summary is None
+        else SummaryRequest(style=body.summary.style, method=body.summary.method)
+    )
+    return ArticleRequest(
+        text=body.text,
+        title=body.title,
+        source_lang=body.source_lang,
+        translate=body.translate,
+        summary=summary,
+        format=body.format,
+    )

@@ -7,5 +7,13 @@ from .core import Candidate, Detection, detect, detect_paragraphs, detectable_co
 from .engines import Engine, EngineName
 from .routing import Routing
 
-__all__ = ["Candidate", "Detection", "Engine", "EngineName", "Routing", "detect", "detect_paragraphs",
-           "detectable_codes"]
+__all__ = [
+    "Candidate",
+    "Detection",
+    "Engine",
+    "EngineName",
+    "Routing",
+    "detect",
+    "detect_paragraphs",
+    "detectable_codes",
+]

@@ -82,8 +82,15 @@ def detect(
     pieces = [(detector.rank(piece), len(piece)) for piece in sentences_to_check(text, min_chars)]
     if english_ratio is None:
         english_ratio = get_settings().detect_english_ratio
-    return decide(text, detector.rank(text), routing, min_chars=min_chars, min_confidence=min_confidence,
-                  english_ratio=english_ratio, pieces=pieces)
+    return decide(
+        text,
+        detector.rank(text),
+        routing,
+        min_chars=min_chars,
+        min_confidence=min_confidence,
+        english_ratio=english_ratio,
+        pieces=pieces,
+    )
 
 
 def sentences_to_check(text: str, min_chars: int) -> list[str]:
@@ -116,9 +123,16 @@ def detect_paragraphs(
     A paragraph keeps its own language only when that is unambiguous; a short or unclear one takes the
     article's language (`document`, by default detected on all paragraphs together), with a warning saying so.
     """
+
     def detect_one(text: str) -> Detection:
-        return detect(text, min_chars=min_chars, min_confidence=min_confidence, english_ratio=english_ratio,
-                      engine_name=engine_name, routing=routing)
+        return detect(
+            text,
+            min_chars=min_chars,
+            min_confidence=min_confidence,
+            english_ratio=english_ratio,
+            engine_name=engine_name,
+            routing=routing,
+        )
 
     if document is None:
         document = detect_one("\n\n".join(paragraphs))
@@ -128,9 +142,15 @@ def detect_paragraphs(
         if own.ambiguous:
             guess = f"{own.language.code} ({own.language.confidence:.2f})" if own.candidates else "none"
             own = Detection(
-                language=document.language, candidates=own.candidates, source=document.source,
-                warnings=((f"ambiguous_language: paragraph too short or unclear (best guess {guess}); "
-                           f"kept the article's language {document.language.code}"),),
+                language=document.language,
+                candidates=own.candidates,
+                source=document.source,
+                warnings=(
+                    (
+                        f"ambiguous_language: paragraph too short or unclear (best guess {guess}); "
+                        f"kept the article's language {document.language.code}"
+                    ),
+                ),
             )
         results.append(own)
     return results
@@ -141,8 +161,16 @@ def detectable_codes(engine_name: str | None = None, routing: Routing | None = N
     return _engine(engine_name, routing or _default_routing()).codes()
 
 
-def decide(text: str, ranked: Ranking, routing: Routing, *, min_chars: int, min_confidence: float,
-           english_ratio: float, pieces: Sequence[tuple[Ranking, int]] = ()) -> Detection:
+def decide(
+    text: str,
+    ranked: Ranking,
+    routing: Routing,
+    *,
+    min_chars: int,
+    min_confidence: float,
+    english_ratio: float,
+    pieces: Sequence[tuple[Ranking, int]] = (),
+) -> Detection:
     """Apply the rules (see the module docstring) to an engine's ranking of `text`: pure, so testable alone.
 
     `pieces` are the rankings of the text's sentences with their lengths (see `sentences_to_check`).
@@ -183,8 +211,11 @@ def decide(text: str, ranked: Ranking, routing: Routing, *, min_chars: int, min_
             f"{stand_in[0]} ({stand_in[1]:.2f}) has a model of its own; pass source_lang to be sure"
         )
     elif short or route_confidence < min_confidence:
-        runner_up = max(((r, c) for r, c in per_route.items() if r != routing.route(best)),
-                        key=lambda item: (item[1], item[0] or ""), default=None)
+        runner_up = max(
+            ((r, c) for r, c in per_route.items() if r != routing.route(best)),
+            key=lambda item: (item[1], item[0] or ""),
+            default=None,
+        )
         then = ""
         if runner_up is not None:
             name = runner_up[0] or "none (English)"
@@ -207,12 +238,19 @@ def _dedicated_alternative(ranked: Ranking, routing: Routing) -> tuple[str, floa
     (Portuguese-looking Spanish); a wrong guess there costs a better translation."""
     if routing.catch_all is None or routing.route(ranked[0][0]) != routing.catch_all:
         return None
-    return next(((code, confidence) for code, confidence in ranked[1:] if confidence >= MIN_REPORTED
-                 and routing.route(code) not in (None, routing.catch_all)), None)
+    return next(
+        (
+            (code, confidence)
+            for code, confidence in ranked[1:]
+            if confidence >= MIN_REPORTED and routing.route(code) not in (None, routing.catch_all)
+        ),
+        None,
+    )
 
 
-def _mixed(ranked: Ranking, pieces: Sequence[tuple[Ranking, int]], routing: Routing,
-           min_confidence: float) -> tuple[Ranking, float] | None:
+def _mixed(
+    ranked: Ranking, pieces: Sequence[tuple[Ranking, int]], routing: Routing, min_confidence: float
+) -> tuple[Ranking, float] | None:
     """For text whose sentences mostly go to another model than the whole text's guess: the sentences' ranking
     (confidences averaged by length) and the share of text the guess's model would get; else None.
 

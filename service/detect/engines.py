@@ -48,8 +48,10 @@ class LinguaEngine:
     def __init__(self, candidates: frozenset[str]) -> None:
         from lingua import Language, LanguageDetectorBuilder
 
-        self._code = {lang: self._OURS.get(lang.iso_code_639_1.name.lower(), lang.iso_code_639_1.name.lower())
-                      for lang in Language.all()}
+        self._code = {
+            lang: self._OURS.get(lang.iso_code_639_1.name.lower(), lang.iso_code_639_1.name.lower())
+            for lang in Language.all()
+        }
         chosen = sorted((lang for lang, code in self._code.items() if code in candidates), key=lambda lang: lang.name)
         if len(chosen) < 2:
             raise ValueError(f"lingua needs two candidate languages at least, got {sorted(candidates)}")
@@ -79,8 +81,11 @@ class LangdetectEngine:
         from langdetect.detector_factory import DetectorFactory
 
         profiles = resources.files("langdetect") / "profiles"
-        chosen = sorted(entry.name for entry in profiles.iterdir()
-                        if _known(entry.name) and languages.normalize_code(entry.name) in candidates)
+        chosen = sorted(
+            entry.name
+            for entry in profiles.iterdir()
+            if _known(entry.name) and languages.normalize_code(entry.name) in candidates
+        )
         self._factory = DetectorFactory()
         self._factory.load_json_profile([(profiles / name).read_text(encoding="utf-8") for name in chosen])
         self._factory.set_seed(self._SEED)
@@ -113,8 +118,7 @@ def _known(code: str) -> bool:
     return True
 
 
-_ENGINES: dict[str, type[LinguaEngine | LangdetectEngine]] = {"lingua": LinguaEngine,
-                                                                    "langdetect": LangdetectEngine}
+_ENGINES: dict[str, type[LinguaEngine | LangdetectEngine]] = {"lingua": LinguaEngine, "langdetect": LangdetectEngine}
 _built: dict[tuple[str, frozenset[str]], Engine] = {}
 _lock = threading.Lock()
 

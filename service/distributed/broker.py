@@ -12,9 +12,9 @@ import logging
 from celery import Celery
 from kombu.exceptions import OperationalError as BrokerDown
 
+from ..common.clock import now
 from ..config import DistributedSettings, JobSettings
 from ..db import Database
-from ..common.clock import now
 from ..jobs.store import JobStore
 from ..webhooks.deliveries import DeliveryStore
 from .app import DELIVER, PUBLISH_RETRY, QUEUE, RUN_ITEM, make_celery
@@ -32,7 +32,7 @@ class Broker:
         self.max_countdown_s = settings.broker_visibility_timeout_s / 2
 
     @classmethod
-    def from_settings(cls, db: Database, settings: DistributedSettings, jobs: JobSettings) -> "Broker":
+    def from_settings(cls, db: Database, settings: DistributedSettings, jobs: JobSettings) -> Broker:
         return cls(make_celery(settings, jobs), db, settings)
 
     # -- the jobs Dispatcher protocol (API processes) ----------------------------------------------
@@ -72,8 +72,9 @@ class Broker:
         """Publish one message (already recorded by the caller); False when the broker is down."""
         countdown = max(0.0, at - now()) if at is not None else 0.0
         try:
-            self.celery.send_task(task, args=[key], queue=QUEUE, countdown=countdown or None,
-                                  retry=True, retry_policy=PUBLISH_RETRY)
+            self.celery.send_task(
+                task, args=[key], queue=QUEUE, countdown=countdown or None, retry=True, retry_policy=PUBLISH_RETRY
+            )
         except BrokerDown as exc:
             log.warning("broker unreachable (%s): %s %s left for the reconciler", exc, task, key)
             return False
@@ -85,8 +86,9 @@ class Broker:
         try:
             with self.celery.producer_or_acquire() as producer:
                 for key in keys:
-                    self.celery.send_task(task, args=[key], queue=QUEUE, producer=producer,
-                                          retry=True, retry_policy=PUBLISH_RETRY)
+                    self.celery.send_task(
+                        task, args=[key], queue=QUEUE, producer=producer, retry=True, retry_policy=PUBLISH_RETRY
+                    )
                     sent += 1
         except BrokerDown as exc:
             log.warning("broker unreachable after %d of %d messages: %s", sent, len(keys), exc)

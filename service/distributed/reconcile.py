@@ -20,8 +20,13 @@ log = logging.getLogger(__name__)
 class Reconciler:
     def __init__(self, context: WorkerContext) -> None:
         self.context = context
-        self.threads = PollingThreads("reconciler", 1, self.step, context.settings.broker_reconcile_interval_s,
-                                      context.settings.job_poll_max_backoff_s)
+        self.threads = PollingThreads(
+            "reconciler",
+            1,
+            self.step,
+            context.settings.broker_reconcile_interval_s,
+            context.settings.job_poll_max_backoff_s,
+        )
 
     def start(self) -> None:
         self.threads.start()

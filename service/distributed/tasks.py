@@ -16,16 +16,16 @@ from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy.exc import OperationalError as DatabaseDown
 
 from ..backends.pool import import_engines
+from ..common.clock import now
 from ..config import Settings
 from ..db import Database
 from ..jobs.announce import Announcer
-from ..common.clock import now
 from ..jobs.models import QUEUED, RUNNING
 from ..jobs.runner import ItemRunner
 from ..jobs.store import JobStore
 from ..pipeline import Pipeline
-from ..webhooks.service import WebhookService
 from ..webhooks.models import PENDING
+from ..webhooks.service import WebhookService
 from .app import DELIVER, RUN_ITEM
 from .broker import Broker
 
@@ -48,14 +48,19 @@ class WorkerContext:
     runner: ItemRunner | None  # None in the main process: it reconciles, it runs no items
 
     @classmethod
-    def build(cls, settings: Settings, celery: Celery, *, with_pipeline: bool) -> "WorkerContext":
+    def build(cls, settings: Settings, celery: Celery, *, with_pipeline: bool) -> WorkerContext:
         db = Database.from_settings(settings.storage)
         broker = Broker(celery, db, settings.broker)
         store = JobStore(db)
         webhooks = WebhookService(db, settings.webhooks, notify=broker.delivery, page_max=settings.job_page_max)
         announcer = Announcer(store, webhooks, settings.webhook_public_base_url)
-        runner = (ItemRunner(store, Pipeline.from_settings(settings), announcer, settings.jobs,
-                             timeouts=(SoftTimeLimitExceeded,)) if with_pipeline else None)
+        runner = (
+            ItemRunner(
+                store, Pipeline.from_settings(settings), announcer, settings.jobs, timeouts=(SoftTimeLimitExceeded,)
+            )
+            if with_pipeline
+            else None
+        )
         return cls(settings, db, broker, store, webhooks, announcer, runner)
 
     @property
@@ -117,8 +122,12 @@ def context(settings: Settings, celery: Celery) -> WorkerContext:
 
 def register(celery: Celery, settings: Settings) -> None:
     """Declare the tasks on `celery`; a database outage is retried with backoff, a bounded number of times."""
-    retry = {"autoretry_for": (DatabaseDown,), "retry_backoff": max(1, int(settings.job_retry_backoff_s)),
-             "retry_jitter": True, "max_retries": settings.job_item_max_attempts}
+    retry = {
+        "autoretry_for": (DatabaseDown,),
+        "retry_backoff": max(1, int(settings.job_retry_backoff_s)),
+        "retry_jitter": True,
+        "max_retries": settings.job_item_max_attempts,
+    }
 
     @celery.task(name=RUN_ITEM, **retry)
     def run_item(item_id: int) -> str:

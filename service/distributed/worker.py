@@ -47,8 +47,17 @@ def run_worker(settings: Settings, *, loglevel: str) -> None:
     def _shutdown(**_: object) -> None:
         reconciler.stop()
 
-    celery.worker_main([
-        "worker", "--pool=prefork", f"--concurrency={settings.worker_concurrency}", f"--loglevel={loglevel}",
-        "--queues", QUEUE, "--hostname", f"wirebrief-{os.getpid()}@{socket.gethostname()}",
-        "--without-gossip", "--without-mingle",
-    ])
+    celery.worker_main(
+        [
+            "worker",
+            "--pool=prefork",
+            f"--concurrency={settings.worker_concurrency}",
+            f"--loglevel={loglevel}",
+            "--queues",
+            QUEUE,
+            "--hostname",
+            f"wirebrief-{os.getpid()}@{socket.gethostname()}",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+    )

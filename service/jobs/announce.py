@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ..events import EventSink
 from ..common.clock import iso
+from ..events import EventSink
 from .models import Item, Job
 from .schemas import ARTICLE_EVENT, ResultLine, parse_line
 from .store import JobStore
@@ -46,14 +46,23 @@ class Announcer:
 
     def job_data(self, job: Job) -> dict[str, Any]:
         counts = self.store.counts([job])[job.id]
-        return {"job_id": job.id, "status": job.state, "counts": counts.model_dump(exclude={"pending"}),
-                "created_at": iso(job.created_at), "finished_at": iso(job.finished_at), "links": self.links(job.id)}
+        return {
+            "job_id": job.id,
+            "status": job.state,
+            "counts": counts.model_dump(exclude={"pending"}),
+            "created_at": iso(job.created_at),
+            "finished_at": iso(job.finished_at),
+            "links": self.links(job.id),
+        }
 
     def item_data(self, item: Item) -> dict[str, Any]:
         line = parse_line(item.output or "")
-        data: dict[str, Any] = {"job_id": item.job_id, "custom_id": item.custom_id,
-                                "status": "succeeded" if isinstance(line, ResultLine) else "failed",
-                                "links": self.links(item.job_id)}
+        data: dict[str, Any] = {
+            "job_id": item.job_id,
+            "custom_id": item.custom_id,
+            "status": "succeeded" if isinstance(line, ResultLine) else "failed",
+            "links": self.links(item.job_id),
+        }
         if isinstance(line, ResultLine):
             data["language"] = line.result.language.language.code
             data["headline"] = line.result.summary.headline if line.result.summary else None
@@ -62,8 +71,9 @@ class Announcer:
         return data
 
     def _announce_item(self, item: Item, job: Job) -> None:
-        if ARTICLE_EVENT not in job.events or self._emit(job, ARTICLE_EVENT, self.item_data(item),
-                                                         key=f"{ARTICLE_EVENT}:{job.id}:{item.custom_id}"):
+        if ARTICLE_EVENT not in job.events or self._emit(
+            job, ARTICLE_EVENT, self.item_data(item), key=f"{ARTICLE_EVENT}:{job.id}:{item.custom_id}"
+        ):
             self.store.mark_announced(item_id=item.id)
 
     def _emit(self, job: Job, event_type: str, data: dict[str, Any], *, key: str) -> bool:
@@ -72,7 +82,7 @@ class Announcer:
             return True
         try:
             self.sink.emit(job.owner, job.endpoint_id, event_type, data, key=key)
-        except Exception:  # noqa: BLE001 - the sweep tries again
+        except Exception:
             log.exception("could not hand %s over to the event sink", key)
             return False
         return True

@@ -9,11 +9,11 @@ from __future__ import annotations
 import threading
 from typing import Protocol
 
+from ..common.polling import PollingThreads
 from ..config import JobSettings
 from .announce import Announcer
 from .runner import ItemRunner
 from .store import JobStore
-from ..common.polling import PollingThreads
 
 
 class Dispatcher(Protocol):
@@ -44,19 +44,22 @@ class ThreadDispatcher:
     share one store: the items of a process killed mid-job are taken up once their lease lapses.
     """
 
-    def __init__(self, store: JobStore, runner: ItemRunner, announcer: Announcer, settings: JobSettings,
-                 workers: int) -> None:
+    def __init__(
+        self, store: JobStore, runner: ItemRunner, announcer: Announcer, settings: JobSettings, workers: int
+    ) -> None:
         self.store = store
         self.runner = runner
         self.announcer = announcer
         self.settings = settings
         self._held: set[str] = set()  # claim tokens of the items being worked on here
         self._lock = threading.Lock()
-        self._workers = PollingThreads("job-worker", workers, self._run_one, settings.job_poll_interval_s,
-                                       settings.job_poll_max_backoff_s)
+        self._workers = PollingThreads(
+            "job-worker", workers, self._run_one, settings.job_poll_interval_s, settings.job_poll_max_backoff_s
+        )
         heartbeat_s = min(settings.job_lease_s / 3, settings.job_poll_interval_s)
-        self._heartbeat = PollingThreads("job-heartbeat", 1, self._maintain, heartbeat_s,
-                                         settings.job_poll_max_backoff_s)
+        self._heartbeat = PollingThreads(
+            "job-heartbeat", 1, self._maintain, heartbeat_s, settings.job_poll_max_backoff_s
+        )
 
     def start(self) -> None:
         self._heartbeat.start()
@@ -96,8 +99,9 @@ class ThreadDispatcher:
         return False
 
 
-def make_dispatcher(store: JobStore, runner: ItemRunner, announcer: Announcer, settings: JobSettings,
-                    workers: int | None = None) -> Dispatcher:
+def make_dispatcher(
+    store: JobStore, runner: ItemRunner, announcer: Announcer, settings: JobSettings, workers: int | None = None
+) -> Dispatcher:
     count = settings.job_workers if workers is None else workers
     if count <= 0:
         return NoDispatcher()

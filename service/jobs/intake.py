@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from pydantic import ValidationError
 
-from ..contracts.decoding import decode, describe, load_json, parse_model, validate
 from ..config import JobSettings
+from ..contracts.decoding import decode, describe, load_json, parse_model, validate
 from ..errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType, WirebriefError
 from ..languages import normalize_code
 from ..pipeline import Pipeline
@@ -37,8 +38,9 @@ class JobDraft:
         return sum(item.characters for item in self.items)
 
 
-def parse_request(raw: bytes, media_type: str, query: Mapping[str, str], pipeline: Pipeline,
-                  settings: JobSettings) -> JobDraft:
+def parse_request(
+    raw: bytes, media_type: str, query: Mapping[str, str], pipeline: Pipeline, settings: JobSettings
+) -> JobDraft:
     """A job from a `POST /v1/jobs` body: JSON `{items, ...}`, or JSONL with options in the query."""
     options: dict[str, Any] = {k: v for k, v in query.items() if k in OPTION_PARAMS}
     if media_type == JSON:
@@ -56,8 +58,7 @@ def parse_request(raw: bytes, media_type: str, query: Mapping[str, str], pipelin
     else:
         raise UnsupportedMediaType(f"send {JSON} or {JSONL[0]} (got {media_type or 'no content type'})")
     items = check_items(labelled, pipeline, settings)
-    return JobDraft(items=items, options=check_options(job_options),
-                    fingerprint=fingerprint(media_type, query, raw))
+    return JobDraft(items=items, options=check_options(job_options), fingerprint=fingerprint(media_type, query, raw))
 
 
 def fingerprint(media_type: str, query: Mapping[str, str], raw: bytes) -> str:
@@ -73,7 +74,9 @@ def check_options(options: JobOptions) -> JobOptions:
     return options
 
 
-def check_items(labelled: Iterable[tuple[str, JobItemIn]], pipeline: Pipeline, settings: JobSettings) -> list[JobItemIn]:
+def check_items(
+    labelled: Iterable[tuple[str, JobItemIn]], pipeline: Pipeline, settings: JobSettings
+) -> list[JobItemIn]:
     """The checks `POST /v1/articles` would make, per item, plus the job's own limits."""
     items: list[JobItemIn] = []
     seen: dict[str, str] = {}
@@ -81,8 +84,9 @@ def check_items(labelled: Iterable[tuple[str, JobItemIn]], pipeline: Pipeline, s
         try:
             size = len(item.text.encode("utf-8"))
             if size > settings.job_max_item_bytes:
-                raise PayloadTooLarge(f"text is {size} bytes; the limit is {settings.job_max_item_bytes} "
-                                      "(WIREBRIEF_JOB_MAX_ITEM_BYTES)")
+                raise PayloadTooLarge(
+                    f"text is {size} bytes; the limit is {settings.job_max_item_bytes} (WIREBRIEF_JOB_MAX_ITEM_BYTES)"
+                )
             pipeline.check_body(item.text, item.format, item.title)
             if item.source_lang is not None:  # unknown: 422; no present model (even the catch-all): 503, as sync
                 pipeline.plan(normalize_code(item.source_lang), None)

@@ -11,9 +11,9 @@ import fcntl
 import os
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import typer
 from tqdm import tqdm
@@ -51,8 +51,10 @@ def run_batch(input_path: Path, out: Path, settings: Settings, *, workers: int |
         jobs.store.release_all()  # we hold the lock: whatever is "running" was left by a killed run
         job, created = jobs.submit(draft, OPEN, idempotency_key=f"batch:{draft.fingerprint}")
         if not created:
-            typer.echo(f"resuming {job.id}: {job.counts.completed + job.counts.failed} of {job.counts.total} "
-                       f"done ({state})", err=True)
+            typer.echo(
+                f"resuming {job.id}: {job.counts.completed + job.counts.failed} of {job.counts.total} done ({state})",
+                err=True,
+            )
         _cancel_others(jobs, job.id)
         try:
             with jobs.running():

@@ -8,8 +8,7 @@ from typing import Any, Final
 from sqlalchemy import JSON, Double, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import Base
-from ..db import BIG_KEY
+from ..db import BIG_KEY, Base
 
 # Job states; `queued` and `running` are live, the others final.
 QUEUED: Final = "queued"
@@ -22,6 +21,7 @@ LIVE_JOB = (QUEUED, RUNNING)
 # Item states: queued -> running -> done | failed; queued -> cancelled.
 DONE: Final = "done"
 FINISHED_ITEM = (DONE, FAILED)
+
 
 class Job(Base):
     __tablename__ = "jobs"

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 
+from ..common.clock import jittered, now
+from ..config import JobSettings
 from ..contracts import views
 from ..contracts.schemas import ErrorBody
-from ..config import JobSettings
 from ..errors import ItemTimeout, WirebriefError, internal_error
 from ..pipeline import Pipeline
 from .announce import Announcer
-from ..common.clock import jittered, now
 from .models import DONE, FAILED, QUEUED
 from .schemas import ErrorLine, JobItemIn, ResultLine
 from .store import Claim, JobStore, Outcome
@@ -30,8 +30,15 @@ def is_transient(error: WirebriefError) -> bool:
 
 
 class ItemRunner:
-    def __init__(self, store: JobStore, pipeline: Pipeline, announcer: Announcer, settings: JobSettings,
-                 *, timeouts: tuple[type[BaseException], ...] = ()) -> None:
+    def __init__(
+        self,
+        store: JobStore,
+        pipeline: Pipeline,
+        announcer: Announcer,
+        settings: JobSettings,
+        *,
+        timeouts: tuple[type[BaseException], ...] = (),
+    ) -> None:
         self.store = store
         self.pipeline = pipeline
         self.announcer = announcer
@@ -42,8 +49,12 @@ class ItemRunner:
         """Process and record; the recorded outcome, or None when the claim was no longer ours."""
         outcome = self._process(claim)
         if not self.store.record(claim, outcome):
-            log.warning("item %s of job %s is no longer ours (released at shutdown, or its lease lapsed); "
-                        "this result is dropped", claim.custom_id, claim.job_id)
+            log.warning(
+                "item %s of job %s is no longer ours (released at shutdown, or its lease lapsed); "
+                "this result is dropped",
+                claim.custom_id,
+                claim.job_id,
+            )
             return None
         if outcome.state == QUEUED:
             return outcome
@@ -56,8 +67,9 @@ class ItemRunner:
     def _process(self, claim: Claim) -> Outcome:
         limit = self.settings.job_item_max_attempts
         if claim.attempts > limit:  # earlier claims vanished (a crash or a kill mid-item each time)
-            return self._failed(claim, "worker_lost", f"the worker processing this item stopped "
-                                                      f"{claim.attempts - 1} times; given up")
+            return self._failed(
+                claim, "worker_lost", f"the worker processing this item stopped {claim.attempts - 1} times; given up"
+            )
         body = JobItemIn.model_validate({**claim.request, "custom_id": claim.custom_id})
         error: WirebriefError
         try:
@@ -67,7 +79,7 @@ class ItemRunner:
         except WirebriefError as exc:
             # a time limit that struck inside a step which wraps errors (a model load) is still a timeout
             error, transient = (self._timeout(), True) if self._caused_by_timeout(exc) else (exc, is_transient(exc))
-        except Exception as exc:  # noqa: BLE001 - one item's crash must not stop the job
+        except Exception:
             log.exception("item %s of job %s crashed", claim.custom_id, claim.job_id)
             error, transient = internal_error(), True  # the details are in the log, as on the HTTP path
         else:
@@ -90,11 +102,14 @@ class ItemRunner:
         return False
 
     def _timeout(self) -> ItemTimeout:
-        return ItemTimeout(f"the item ran longer than {self.settings.job_item_soft_time_limit_s:g}s "
-                           "(WIREBRIEF_JOB_ITEM_SOFT_TIME_LIMIT_S)")
+        return ItemTimeout(
+            f"the item ran longer than {self.settings.job_item_soft_time_limit_s:g}s "
+            "(WIREBRIEF_JOB_ITEM_SOFT_TIME_LIMIT_S)"
+        )
 
     @staticmethod
     def _failed(claim: Claim, code: str, message: str) -> Outcome:
-        line = ErrorLine(custom_id=claim.custom_id, error=ErrorBody(code=code, message=message),
-                         attempts=claim.attempts)
+        line = ErrorLine(
+            custom_id=claim.custom_id, error=ErrorBody(code=code, message=message), attempts=claim.attempts
+        )
         return Outcome(FAILED, output=line.model_dump_json(), error_code=code, announced=not claim.announce)

@@ -17,8 +17,13 @@ JobStatus = Literal["queued", "running", "completed", "failed", "cancelled"]
 class JobItemIn(ArticleIn):
     """One article of a job: the body of `POST /v1/articles` plus the caller's own key."""
 
-    custom_id: str = Field(..., min_length=1, max_length=256, pattern=r"^[^\x00-\x1f\x7f]+$",
-                           description="Unique within the job; keys the result. No control characters.")
+    custom_id: str = Field(
+        ...,
+        min_length=1,
+        max_length=256,
+        pattern=r"^[^\x00-\x1f\x7f]+$",
+        description="Unique within the job; keys the result. No control characters.",
+    )
 
 
 class JobOptions(Strict):
@@ -27,7 +32,8 @@ class JobOptions(Strict):
     webhook_endpoint_id: str | None = Field(None, description="A registered endpoint (POST /v1/webhooks/endpoints).")
     callback_url: str | None = Field(None, description="Or the URL of a registered endpoint.")
     events: list[EventType] | None = Field(
-        None, description="Default: job.completed and job.failed; article.processed (one per item) is opt-in.")
+        None, description="Default: job.completed and job.failed; article.processed (one per item) is opt-in."
+    )
 
 
 class JobIn(JobOptions):

@@ -5,17 +5,17 @@ Every call names the `Owner` it acts for: a job is its maker's, and another owne
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Iterator, Mapping
 
+from ..common.clock import iso, now
+from ..common.owners import Owner
 from ..config import JobSettings
 from ..db import Database
 from ..errors import InvalidInput
 from ..events import EventSink
 from ..pipeline import Pipeline
 from .announce import Announcer
-from ..common.clock import iso, now
-from ..common.owners import Owner
 from .dispatch import Dispatcher, make_dispatcher
 from .intake import JobDraft, parse_request
 from .models import RUNNING, Job
@@ -25,20 +25,29 @@ from .store import JobStore
 
 
 class JobService:
-    def __init__(self, db: Database, pipeline: Pipeline, settings: JobSettings, sink: EventSink | None = None,
-                 *, public_base_url: str = "", workers: int | None = None,
-                 dispatcher: Dispatcher | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        pipeline: Pipeline,
+        settings: JobSettings,
+        sink: EventSink | None = None,
+        *,
+        public_base_url: str = "",
+        workers: int | None = None,
+        dispatcher: Dispatcher | None = None,
+    ) -> None:
         self.settings = settings
         self.pipeline = pipeline
         self.sink = sink
         self.store = JobStore(db)
         self.announcer = Announcer(self.store, sink, public_base_url)
         self.runner = ItemRunner(self.store, pipeline, self.announcer, settings)
-        self.dispatcher: Dispatcher = dispatcher or make_dispatcher(self.store, self.runner, self.announcer,
-                                                                    settings, workers)
+        self.dispatcher: Dispatcher = dispatcher or make_dispatcher(
+            self.store, self.runner, self.announcer, settings, workers
+        )
 
     @contextmanager
-    def running(self) -> Iterator["JobService"]:
+    def running(self) -> Iterator[JobService]:
         """Run items in the background while the context is open."""
         self.dispatcher.start()
         try:
@@ -58,8 +67,14 @@ class JobService:
         options = draft.options
         endpoint_id = self._target(owner.id, options.webhook_endpoint_id, options.callback_url)
         events = list(options.events if options.events is not None else (JOB_EVENTS if endpoint_id else ()))
-        job, created = self.store.create(owner.id, draft.items, endpoint_id=endpoint_id, events=events,
-                                         idempotency_key=idempotency_key, fingerprint=draft.fingerprint)
+        job, created = self.store.create(
+            owner.id,
+            draft.items,
+            endpoint_id=endpoint_id,
+            events=events,
+            idempotency_key=idempotency_key,
+            fingerprint=draft.fingerprint,
+        )
         if created:
             self.dispatcher.submit(job.id)
         return self.view(job), created
@@ -77,8 +92,11 @@ class JobService:
     def page(self, owner: Owner, limit: int, after: str | None = None) -> JobPage:
         jobs, has_more = self.store.page(owner, min(limit, self.settings.job_page_max), after)
         counts = self.store.counts(jobs)
-        return JobPage(data=[self.view(job, counts[job.id]) for job in jobs], has_more=has_more,
-                       next_after=jobs[-1].id if has_more else None)
+        return JobPage(
+            data=[self.view(job, counts[job.id]) for job in jobs],
+            has_more=has_more,
+            next_after=jobs[-1].id if has_more else None,
+        )
 
     def cancel(self, job_id: str, owner: Owner) -> JobOut:
         return self.view(self.store.cancel(job_id, owner))
@@ -90,10 +108,18 @@ class JobService:
 
     def view(self, job: Job, counts: JobCounts | None = None) -> JobOut:
         counts = counts or self.store.counts([job])[job.id]
-        return JobOut(id=job.id, status=job.state, counts=counts, created_at=iso(job.created_at) or "",
-                      started_at=iso(job.started_at), finished_at=iso(job.finished_at), eta_seconds=_eta(job, counts),
-                      webhook_endpoint_id=job.endpoint_id, events=job.events,
-                      results_url=self.announcer.links(job.id)["results"])
+        return JobOut(
+            id=job.id,
+            status=job.state,
+            counts=counts,
+            created_at=iso(job.created_at) or "",
+            started_at=iso(job.started_at),
+            finished_at=iso(job.finished_at),
+            eta_seconds=_eta(job, counts),
+            webhook_endpoint_id=job.endpoint_id,
+            events=job.events,
+            results_url=self.announcer.links(job.id)["results"],
+        )
 
 
 def _eta(job: Job, counts: JobCounts) -> float | None:

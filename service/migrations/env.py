@@ -10,7 +10,11 @@ from service.migrations import import_models
 import_models()
 config = context.config
 connection = config.attributes["connection"]
-context.configure(connection=connection, target_metadata=Base.metadata,
-                  render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+    compare_type=True,
+)
 with context.begin_transaction():
     context.run_migrations()

@@ -37,9 +37,12 @@ class RequestIdFilter(logging.Filter):
 
 def formatter(log_format: str) -> logging.Formatter:
     if log_format == "json":
-        return JsonFormatter(["levelname", "name", "message", "request_id"], timestamp="time",
-                             rename_fields={"levelname": "level", "name": "logger"},
-                             reserved_attrs=[*RESERVED_ATTRS, "color_message"])  # uvicorn's ANSI copy
+        return JsonFormatter(
+            ["levelname", "name", "message", "request_id"],
+            timestamp="time",
+            rename_fields={"levelname": "level", "name": "logger"},
+            reserved_attrs=[*RESERVED_ATTRS, "color_message"],
+        )  # uvicorn's ANSI copy
     return logging.Formatter(TEXT_FORMAT)
 
 

@@ -9,7 +9,7 @@ webhook series of `wirebrief worker` processes are not in the API's `/metrics`.
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.metrics_core import Metric
@@ -19,28 +19,58 @@ REGISTRY = CollectorRegistry()
 
 _SECONDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0)
 
-HTTP_REQUESTS = Counter("wirebrief_http_requests", "HTTP requests answered, by route template and status.",
-                        ["method", "route", "status"], registry=REGISTRY)
-HTTP_DURATION = Histogram("wirebrief_http_request_duration_seconds",
-                          "Time from request to the end of the response, by route template and status.",
-                          ["method", "route", "status"], buckets=_SECONDS, registry=REGISTRY)
-INFERENCE = Histogram("wirebrief_model_inference_seconds", "Duration of one batched generate call.",
-                      ["model", "task"], buckets=_SECONDS, registry=REGISTRY)
-BATCH_SIZE = Histogram("wirebrief_model_batch_size", "Inputs per generate call (cross-request batches).",
-                       ["model", "task"], buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256), registry=REGISTRY)
-QUEUE_DEPTH = Gauge("wirebrief_model_queue_depth", "Inputs waiting in a model's batcher queue.", ["model"],
-                    registry=REGISTRY)
-GENERATED_TOKENS = Counter("wirebrief_model_generated_tokens",
-                           "Tokens generated (decoding steps kept per output); tokens/s is its rate().",
-                           ["model"], registry=REGISTRY)
-MODEL_LOAD = Histogram("wirebrief_model_load_seconds", "Time to load a model into the process.",
-                       ["model", "engine"], buckets=(0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0),
-                       registry=REGISTRY)
-CACHE_LOOKUPS = Counter("wirebrief_result_cache_lookups", "Article result cache lookups: hit or miss.",
-                        ["result"], registry=REGISTRY)
-WEBHOOK_DELIVERIES = Counter("wirebrief_webhook_deliveries",
-                             "Webhook delivery attempts by outcome: succeeded, retry, failed, gone.",
-                             ["outcome"], registry=REGISTRY)
+HTTP_REQUESTS = Counter(
+    "wirebrief_http_requests",
+    "HTTP requests answered, by route template and status.",
+    ["method", "route", "status"],
+    registry=REGISTRY,
+)
+HTTP_DURATION = Histogram(
+    "wirebrief_http_request_duration_seconds",
+    "Time from request to the end of the response, by route template and status.",
+    ["method", "route", "status"],
+    buckets=_SECONDS,
+    registry=REGISTRY,
+)
+INFERENCE = Histogram(
+    "wirebrief_model_inference_seconds",
+    "Duration of one batched generate call.",
+    ["model", "task"],
+    buckets=_SECONDS,
+    registry=REGISTRY,
+)
+BATCH_SIZE = Histogram(
+    "wirebrief_model_batch_size",
+    "Inputs per generate call (cross-request batches).",
+    ["model", "task"],
+    buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256),
+    registry=REGISTRY,
+)
+QUEUE_DEPTH = Gauge(
+    "wirebrief_model_queue_depth", "Inputs waiting in a model's batcher queue.", ["model"], registry=REGISTRY
+)
+GENERATED_TOKENS = Counter(
+    "wirebrief_model_generated_tokens",
+    "Tokens generated (decoding steps kept per output); tokens/s is its rate().",
+    ["model"],
+    registry=REGISTRY,
+)
+MODEL_LOAD = Histogram(
+    "wirebrief_model_load_seconds",
+    "Time to load a model into the process.",
+    ["model", "engine"],
+    buckets=(0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0),
+    registry=REGISTRY,
+)
+CACHE_LOOKUPS = Counter(
+    "wirebrief_result_cache_lookups", "Article result cache lookups: hit or miss.", ["result"], registry=REGISTRY
+)
+WEBHOOK_DELIVERIES = Counter(
+    "wirebrief_webhook_deliveries",
+    "Webhook delivery attempts by outcome: succeeded, retry, failed, gone.",
+    ["outcome"],
+    registry=REGISTRY,
+)
 
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:

@@ -85,7 +85,18 @@ class RequestMiddleware:
             route, client = route_of(scope), scope.get("client")
             observe_request(scope["method"], route, sender.status, seconds)
             duration_ms = round(seconds * 1000, 1)
-            access_log.info("%s %s %d %.1fms", scope["method"], route, sender.status, duration_ms,
-                            extra={"method": scope["method"], "route": route, "path": scope["path"],
-                                   "status": sender.status, "duration_ms": duration_ms,
-                                   "client": client[0] if client else None})
+            access_log.info(
+                "%s %s %d %.1fms",
+                scope["method"],
+                route,
+                sender.status,
+                duration_ms,
+                extra={
+                    "method": scope["method"],
+                    "route": route,
+                    "path": scope["path"],
+                    "status": sender.status,
+                    "duration_ms": duration_ms,
+                    "client": client[0] if client else None,
+                },
+            )

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Iterator, Literal
+from typing import Literal
 
 from .lexicon import Language, language, rules
 
@@ -68,8 +69,8 @@ def readings(raw: str) -> set[Decimal]:
         if not marks:
             return {Decimal(compact)}
         if len(set(marks)) == 2:  # "1.000,5" / "1,000.5": the last mark is the decimal one
-            point = compact[compact.rfind(marks[-1]) + 1:]
-            whole = "".join(c for c in compact[:compact.rfind(marks[-1])] if c.isdigit())
+            point = compact[compact.rfind(marks[-1]) + 1 :]
+            whole = "".join(c for c in compact[: compact.rfind(marks[-1])] if c.isdigit())
             return {Decimal(f"{whole}.{point}")}
         if len(marks) > 1 or grouped_by_space:  # "1.000.000", "300 000,5"
             if grouped_by_space and len(marks) == 1:
@@ -95,8 +96,11 @@ def _combine(values: list[Decimal]) -> list[Decimal]:
             total, current = total + (current or Decimal(1)) * v, Decimal(0)
         elif last is not None and v == 100 and current < 100:
             current = (current or Decimal(1)) * 100
-        elif last is not None and v < 100 and (
-                (current % 100 == 0 and current) or (current % 10 == 0 and current >= 20 and v < 10)):
+        elif (
+            last is not None
+            and v < 100
+            and ((current % 100 == 0 and current) or (current % 10 == 0 and current >= 20 and v < 10))
+        ):
             current += v
         else:
             if last is not None:
@@ -166,8 +170,9 @@ def numeric_mentions(text: str, lang_code: str) -> list[Mention]:
         tok, word = toks[i], words[i]
         if tok.kind == "date":
             out.extend(_numeric_date(tok))
-        elif tok.kind == "time" or (tok.kind == "num" and _after_marker(toks, words, i, lang)
-                                    and re.fullmatch(r"\d{1,2}[.:]\d{2}", tok.text)):
+        elif tok.kind == "time" or (
+            tok.kind == "num" and _after_marker(toks, words, i, lang) and re.fullmatch(r"\d{1,2}[.:]\d{2}", tok.text)
+        ):
             out.append(_time(text, tok))
         elif tok.kind == "num":
             values = readings(tok.text)
@@ -181,8 +186,11 @@ def numeric_mentions(text: str, lang_code: str) -> list[Mention]:
                 i += 1
                 continue
             unit = unit_after(j)
-            out.append(Mention("number", text[tok.start:end], tok.start, end,
-                               frozenset(_num_key(v) for v in values), unit=unit))
+            out.append(
+                Mention(
+                    "number", text[tok.start : end], tok.start, end, frozenset(_num_key(v) for v in values), unit=unit
+                )
+            )
             i = j
             continue
         elif tok.kind == "word":
@@ -192,16 +200,30 @@ def numeric_mentions(text: str, lang_code: str) -> list[Mention]:
                 start, end = toks[i].start, toks[run_end - 1].end
                 weak = run_end - i == 1 and word in lang.ambiguous
                 if len(numbers) == 1:
-                    out.append(Mention("number", text[start:end], start, end, frozenset({_num_key(numbers[0])}),
-                                       weak=weak, unit=unit_after(run_end)))
+                    out.append(
+                        Mention(
+                            "number",
+                            text[start:end],
+                            start,
+                            end,
+                            frozenset({_num_key(numbers[0])}),
+                            weak=weak,
+                            unit=unit_after(run_end),
+                        )
+                    )
                 else:
-                    out.extend(Mention("number", text[start:end], start, end, frozenset({_num_key(n)}), weak=True)
-                               for n in numbers)
+                    out.extend(
+                        Mention("number", text[start:end], start, end, frozenset({_num_key(n)}), weak=True)
+                        for n in numbers
+                    )
                 i = run_end
                 continue
             if word in lang.implied:
-                out.append(Mention("number", tok.text, tok.start, tok.end,
-                                   frozenset({_num_key(lang.implied[word])}), weak=True))
+                out.append(
+                    Mention(
+                        "number", tok.text, tok.start, tok.end, frozenset({_num_key(lang.implied[word])}), weak=True
+                    )
+                )
                 i += 1
                 continue
             month = _stem_value(word, lang.months)
@@ -231,8 +253,12 @@ def _number_run(words: list[str], toks: list[Token], i: int, lang: Language) -> 
         if toks[k].kind == "word" and _word_value(words[k], lang) is not None:
             k += 1
             end = k
-        elif end > i and (words[k] in lang.connectors) and k + 1 < len(toks) \
-                and _word_value(words[k + 1], lang) is not None:
+        elif (
+            end > i
+            and (words[k] in lang.connectors)
+            and k + 1 < len(toks)
+            and _word_value(words[k + 1], lang) is not None
+        ):
             k += 1
         else:
             break
@@ -266,11 +292,11 @@ def _time(text: str, tok: Token, *, hour_only: bool = False) -> Mention:
     keys = {f"time:{hour}:{minute:02d}", f"num:{hour}"}
     if not hour_only:
         keys |= {_num_key(v) for v in readings(tok.text.replace(":", ".").replace("h", "."))}
-    return Mention("time", text[tok.start:end], tok.start, end, frozenset(keys))
+    return Mention("time", text[tok.start : end], tok.start, end, frozenset(keys))
 
 
 def _numeric_date(tok: Token) -> Iterator[Mention]:
-    """"14.03.2022", "3/14/2022", "2022-03-14": day and year as numbers, the month as a date (either order)."""
+    """ "14.03.2022", "3/14/2022", "2022-03-14": day and year as numbers, the month as a date (either order)."""
     parts = [int(p) for p in re.split(r"[./-]", tok.text)]
     year, first, second = (parts[0], parts[2], parts[1]) if len(str(parts[0])) == 4 else (parts[2], *parts[:2])
     days = {first, second} if len(str(parts[0])) != 4 else {first}
@@ -305,7 +331,7 @@ def name_mentions(text: str, lang_code: str) -> list[Mention]:
     toks = tokens(text)
     calendar = {(m.start, m.end) for m in numeric_mentions(text, lang_code)}
     candidates: list[tuple[Token, bool]] = []  # (token, is a name by its shape alone)
-    for i, tok in enumerate(toks):
+    for tok in toks:
         if tok.kind != "word" or not tok.text[0].isupper() or (tok.start, tok.end) in calendar:
             continue
         bare = re.sub(r"['’]s$", "", tok.text)
@@ -316,18 +342,21 @@ def name_mentions(text: str, lang_code: str) -> list[Mention]:
     if lang.noun_capitals:
         kept = []
         for k, (tok, acronym) in enumerate(candidates):
-            neighbours = [c for c, _ in candidates[max(0, k - 1):k + 2] if c is not tok]
-            in_run = any(_adjacent(text, a, b) for a, b in ((n, tok) if n.start < tok.start else (tok, n)
-                                                           for n in neighbours))
+            neighbours = [c for c, _ in candidates[max(0, k - 1) : k + 2] if c is not tok]
+            in_run = any(
+                _adjacent(text, a, b) for a, b in ((n, tok) if n.start < tok.start else (tok, n) for n in neighbours)
+            )
             if acronym or in_run:
                 kept.append((tok, acronym))
         candidates = kept
-    return [Mention("name", re.sub(r"['’]s$", "", t.text), t.start, t.end, frozenset({skeleton(t.text)}))
-            for t, _ in candidates]
+    return [
+        Mention("name", re.sub(r"['’]s$", "", t.text), t.start, t.end, frozenset({skeleton(t.text)}))
+        for t, _ in candidates
+    ]
 
 
 def _adjacent(text: str, a: Token, b: Token) -> bool:
-    return not text[a.end:b.start].strip()
+    return not text[a.end : b.start].strip()
 
 
 def _initial(text: str, start: int) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +69,7 @@ def rules() -> Rules:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def language(code: str) -> Language:
     """The tables for `code`; a language without number words still gets digits, names and the rest."""
     raw = _toml("numbers.toml")

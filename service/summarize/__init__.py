@@ -26,16 +26,25 @@ def summarize_extractive(text: str, style: Style, *, title: str | None = None) -
     return shape(picked, style, "extractive", article=article, title=title)
 
 
-def summarize_abstractive(text: str, backend: Seq2SeqBackend, style: Style, prompts: Prompts, *,
-                          template: str | None, max_input_tokens: int, max_rounds: int,
-                          title: str | None = None) -> Summary:
+def summarize_abstractive(
+    text: str,
+    backend: Seq2SeqBackend,
+    style: Style,
+    prompts: Prompts,
+    *,
+    template: str | None,
+    max_input_tokens: int,
+    max_rounds: int,
+    title: str | None = None,
+) -> Summary:
     """The model's summary, post-processed to whole, distinct sentences within the style's bounds.
 
     If the model yields no complete sentence at all, the extractive summary is returned instead,
     with a warning, and `method` says "extractive": never an empty or broken summary.
     """
-    draft = abstractive.summarize(text, backend, style, prompts, template=template,
-                                  max_input_tokens=max_input_tokens, max_rounds=max_rounds)
+    draft = abstractive.summarize(
+        text, backend, style, prompts, template=template, max_input_tokens=max_input_tokens, max_rounds=max_rounds
+    )
     sentences = whole_sentences(draft.text)
     if not sentences:
         fallback = summarize_extractive(text, style, title=title)

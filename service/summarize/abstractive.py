@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from ..backends.base import GenerationOptions, Seq2SeqBackend, Tokens
 from ..errors import GenerationFailed
@@ -21,8 +21,16 @@ class Draft:
     rounds: int  # 1 = summarized directly, 2+ = map-reduce rounds
 
 
-def summarize(text: str, backend: Seq2SeqBackend, style: Style, prompts: Prompts, *, template: str | None,
-              max_input_tokens: int = 0, max_rounds: int = 3) -> Draft:
+def summarize(
+    text: str,
+    backend: Seq2SeqBackend,
+    style: Style,
+    prompts: Prompts,
+    *,
+    template: str | None,
+    max_input_tokens: int = 0,
+    max_rounds: int = 3,
+) -> Draft:
     """Summarize `text` whole if it fits the model, else summarize chunks and then their summaries.
 
     Never truncates: every sentence of the input reaches the model in some chunk.
@@ -53,5 +61,7 @@ def summarize(text: str, backend: Seq2SeqBackend, style: Style, prompts: Prompts
         if not reduced or count([reduced])[0] >= count([current])[0]:
             raise GenerationFailed(f"map-reduce summarization made no progress in round {round_number}")
         current = reduced
-    raise GenerationFailed(f"the article still did not fit the summarizer after {max_rounds} map-reduce rounds; "
-                           "raise WIREBRIEF_SUMMARY_MAX_ROUNDS")
+    raise GenerationFailed(
+        f"the article still did not fit the summarizer after {max_rounds} map-reduce rounds; "
+        "raise WIREBRIEF_SUMMARY_MAX_ROUNDS"
+    )

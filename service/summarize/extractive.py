@@ -4,16 +4,75 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 #: function words carry no topic; a short list is enough for similarity between sentences
 _STOPWORDS = frozenset(
-    "the and for that with this from have has had was were are been but not his her its their they them "
-    "who which what when where while into after before about over also than then there said says would "
-    "could should will can one two more most some such only other any all out our you your she him".split()
+    [
+        "the",
+        "and",
+        "for",
+        "that",
+        "with",
+        "this",
+        "from",
+        "have",
+        "has",
+        "had",
+        "was",
+        "were",
+        "are",
+        "been",
+        "but",
+        "not",
+        "his",
+        "her",
+        "its",
+        "their",
+        "they",
+        "them",
+        "who",
+        "which",
+        "what",
+        "when",
+        "where",
+        "while",
+        "into",
+        "after",
+        "before",
+        "about",
+        "over",
+        "also",
+        "than",
+        "then",
+        "there",
+        "said",
+        "says",
+        "would",
+        "could",
+        "should",
+        "will",
+        "can",
+        "one",
+        "two",
+        "more",
+        "most",
+        "some",
+        "such",
+        "only",
+        "other",
+        "any",
+        "all",
+        "out",
+        "our",
+        "you",
+        "your",
+        "she",
+        "him",
+    ]
 )
 _DAMPING = 0.85
 _ITERATIONS = 100

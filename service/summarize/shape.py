@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Literal, Sequence
+from typing import Literal
 
 from ..text import split_sentences
 from .extractive import content_terms, textrank
@@ -74,8 +75,10 @@ def fit(sentences: Iterable[str], style: Style) -> tuple[list[str], list[str]]:
     if words > style.max_words:
         warnings.append(f"summary_long: its first sentence alone has {words} words (style max {style.max_words})")
     elif words < style.min_words:
-        warnings.append(f"summary_short: {words} words, under the style's {style.min_words}; the source is short "
-                        "or the model stopped early")
+        warnings.append(
+            f"summary_short: {words} words, under the style's {style.min_words}; the source is short "
+            "or the model stopped early"
+        )
     return kept, warnings
 
 
@@ -94,9 +97,15 @@ class _Rules:
 def _rules() -> _Rules:
     raw = tomllib.loads((Path(__file__).with_name("shape.toml")).read_text(encoding="utf-8"))
     points, head = raw["key_points"], raw["headline"]
-    return _Rules(carried=points["carried"], duplicate=points["duplicate"], min_point_words=points["min_words"],
-                  speech_verbs=frozenset(head["speech_verbs"]), attribution_openers=tuple(head["attribution_openers"]),
-                  subordinators=frozenset(head["subordinators"]), min_clause_words=head["min_clause_words"])
+    return _Rules(
+        carried=points["carried"],
+        duplicate=points["duplicate"],
+        min_point_words=points["min_words"],
+        speech_verbs=frozenset(head["speech_verbs"]),
+        attribution_openers=tuple(head["attribution_openers"]),
+        subordinators=frozenset(head["subordinators"]),
+        min_clause_words=head["min_clause_words"],
+    )
 
 
 def overlap(a: str, b: str) -> float:
@@ -134,7 +143,7 @@ _CLAUSE_BREAK = re.compile(r"\s*(?:,|;|\s[–—-]|:)(?:\s+|$)")
 #: "(...)" and "– ... –" asides
 _ASIDE = re.compile(r"\s*\([^()]*\)|\s[–—]\s[^–—]+\s[–—](?=\s|$)")
 _TRAILING = re.compile(r"""[\s.!?…,;:]+$""")
-_QUOTES = "\"“”«»„"
+_QUOTES = '"“”«»„'
 
 
 def headline(text: str, max_words: int, *, title: str | None = None) -> str:
@@ -159,7 +168,7 @@ def headline(text: str, max_words: int, *, title: str | None = None) -> str:
     words = kept.split()
     if len(words) > max_words:  # "X happened after Y did Z on Monday": cut before the last phrase that fits
         cuts = [k for k in _phrase_starts(words, rules) if rules.min_clause_words <= k <= max_words]
-        words = words[:max(cuts)] if cuts else words
+        words = words[: max(cuts)] if cuts else words
     return _tidy(" ".join(words))
 
 
@@ -174,13 +183,13 @@ def _phrase_starts(words: list[str], rules: _Rules) -> list[int]:
 
 
 def _strip_leading_attribution(text: str, rules: _Rules) -> str:
-    """"Police said on Monday that X" -> "X" (when X is still a clause)."""
+    """ "Police said on Monday that X" -> "X" (when X is still a clause)."""
     words = text.split()
     for k, word in enumerate(words[:8]):
         if word.lower().strip(",") in rules.speech_verbs:
-            rest = words[k + 1:]
-            rest = rest[rest.index("that") + 1:] if "that" in rest[:4] else rest
-            if len(rest) >= rules.min_clause_words and any(w.lower() == "that" for w in words[k + 1:k + 5]):
+            rest = words[k + 1 :]
+            rest = rest[rest.index("that") + 1 :] if "that" in rest[:4] else rest
+            if len(rest) >= rules.min_clause_words and any(w.lower() == "that" for w in words[k + 1 : k + 5]):
                 return " ".join(rest)
             break
     return text
@@ -208,8 +217,16 @@ def _tidy(text: str) -> str:
     return (text[:1].upper() + text[1:]).strip()
 
 
-def shape(sentences: list[str], style: Style, method: Method, *, article: Sequence[str] = (),
-          model: str | None = None, title: str | None = None, warnings: Iterable[str] = ()) -> Summary:
+def shape(
+    sentences: list[str],
+    style: Style,
+    method: Method,
+    *,
+    article: Sequence[str] = (),
+    model: str | None = None,
+    title: str | None = None,
+    warnings: Iterable[str] = (),
+) -> Summary:
     """Build the uniform summary from already-whole, de-duplicated sentences (at least one).
 
     `article` is the article's own sentences, where key points come from; in the `bullets` style the points

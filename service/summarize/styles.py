@@ -30,7 +30,7 @@ class Prompts:
     templates: dict[str, str]
 
     @classmethod
-    def load(cls, folder: Path) -> "Prompts":
+    def load(cls, folder: Path) -> Prompts:
         raw = tomllib.loads((folder / "styles.toml").read_text(encoding="utf-8"))
         styles = {name: Style(name=name, **fields) for name, fields in raw["styles"].items()}
         for style in styles.values():
@@ -47,8 +47,13 @@ class Prompts:
         default = raw.get("default", "standard")
         if default not in styles:
             raise ValueError(f"default style {default!r} is not defined")
-        return cls(styles=styles, default_style=default, map_min_new_tokens=raw["map"]["min_new_tokens"],
-                   map_max_new_tokens=raw["map"]["max_new_tokens"], templates=templates)
+        return cls(
+            styles=styles,
+            default_style=default,
+            map_min_new_tokens=raw["map"]["min_new_tokens"],
+            map_max_new_tokens=raw["map"]["max_new_tokens"],
+            templates=templates,
+        )
 
     def style(self, name: str | None) -> Style:
         chosen = name or self.default_style

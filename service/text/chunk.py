@@ -12,8 +12,8 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 from .segment import Sentence, join_paragraphs
 
@@ -45,8 +45,14 @@ class Chunk:
         return " ".join(piece.text for piece in self.pieces)
 
 
-def pack(sentences: Sequence[Sentence], count_tokens: CountTokens, max_tokens: int,
-         *, max_sentences: int | None = None, within_paragraph: bool = False) -> list[Chunk]:
+def pack(
+    sentences: Sequence[Sentence],
+    count_tokens: CountTokens,
+    max_tokens: int,
+    *,
+    max_sentences: int | None = None,
+    within_paragraph: bool = False,
+) -> list[Chunk]:
     """Greedily fill chunks with whole sentences, in order, each chunk within `max_tokens`.
 
     `max_sentences` caps sentences per chunk (translation uses 1); `within_paragraph` keeps
@@ -70,7 +76,8 @@ def pack(sentences: Sequence[Sentence], count_tokens: CountTokens, max_tokens: i
     stop = [len(sentences)] * (len(sentences) + 1)
     for i in range(len(sentences) - 2, -1, -1):
         breaks = counts[i + 1] > max_tokens or (
-            within_paragraph and sentences[i + 1].paragraph != sentences[i].paragraph)
+            within_paragraph and sentences[i + 1].paragraph != sentences[i].paragraph
+        )
         stop[i] = i + 1 if breaks else stop[i + 1]
 
     chunks: list[Chunk] = []
@@ -84,7 +91,7 @@ def pack(sentences: Sequence[Sentence], count_tokens: CountTokens, max_tokens: i
         limit = min(stop[i] - i, max_sentences or len(sentences))
         guess = bisect.bisect_right(sums, sums[i] + max_tokens - overhead, i + 1, i + limit + 1) - 1 - i
         take = _largest_fit(_span(texts, i, " "), 1, limit, guess, count_tokens, max_tokens)
-        chunks.append(Chunk(tuple(Piece(s.text, s.index, s.paragraph) for s in sentences[i:i + take])))
+        chunks.append(Chunk(tuple(Piece(s.text, s.index, s.paragraph) for s in sentences[i : i + take])))
         i += take
     return chunks
 
@@ -133,8 +140,8 @@ def _collapse_first(text: str, max_repeats: int) -> str:
     keys = [_EDGE_PUNCTUATION.sub("", text[a:b]).casefold() or text[a:b] for a, b in spans]
     for i in range(len(keys)):
         for n in range(1, min(_MAX_NGRAM, len(keys) - i) + 1):
-            gram, copies = keys[i:i + n], 1
-            while keys[i + copies * n:i + (copies + 1) * n] == gram:
+            gram, copies = keys[i : i + n], 1
+            while keys[i + copies * n : i + (copies + 1) * n] == gram:
                 copies += 1
             if copies > max_repeats:
                 start, end = spans[i + n * (max_repeats - 1)][0], spans[i + n * (copies - 1)][0]
@@ -142,8 +149,7 @@ def _collapse_first(text: str, max_repeats: int) -> str:
     return text
 
 
-def _split(sentence: Sentence, content: int, count_tokens: CountTokens, max_tokens: int,
-           room: int) -> list[Piece]:
+def _split(sentence: Sentence, content: int, count_tokens: CountTokens, max_tokens: int, room: int) -> list[Piece]:
     """Pieces of an over-long sentence, each within budget: whole words, else characters.
 
     `content` and `room` are the sentence's count and the budget less the per-input overhead;
@@ -157,7 +163,7 @@ def _split(sentence: Sentence, content: int, count_tokens: CountTokens, max_toke
     while w < len(words):
         take = _largest_fit(_span(words, w, " "), 0, len(words) - w, guess, count_tokens, max_tokens)
         if take:
-            texts.append((" ".join(words[w:w + take]), " "))
+            texts.append((" ".join(words[w : w + take]), " "))
             w, guess = w + take, take
             continue
         word, c, guess = words[w], 0, max(1, int(len(sentence.text) * share))
@@ -165,20 +171,23 @@ def _split(sentence: Sentence, content: int, count_tokens: CountTokens, max_toke
             take = _largest_fit(_span(word, c, ""), 0, len(word) - c, guess, count_tokens, max_tokens)
             if not take:
                 raise ValueError(f"a single character does not fit in max_tokens={max_tokens}")
-            texts.append((word[c:c + take], "" if c else " "))
+            texts.append((word[c : c + take], "" if c else " "))
             c, guess = c + take, take
         w, guess = w + 1, first_guess
-    return [Piece(text, sentence.index, sentence.paragraph, part, glue if part else "")
-            for part, (text, glue) in enumerate(texts)]
+    return [
+        Piece(text, sentence.index, sentence.paragraph, part, glue if part else "")
+        for part, (text, glue) in enumerate(texts)
+    ]
 
 
 def _span(parts: Sequence[str], start: int, separator: str) -> Callable[[int], str]:
     """The text of the `k` parts from `start` on, joined: what `_largest_fit` grows."""
-    return lambda k: separator.join(parts[start:start + k])
+    return lambda k: separator.join(parts[start : start + k])
 
 
-def _largest_fit(text_of: Callable[[int], str], known: int, limit: int, guess: int,
-                 count_tokens: CountTokens, max_tokens: int) -> int:
+def _largest_fit(
+    text_of: Callable[[int], str], known: int, limit: int, guess: int, count_tokens: CountTokens, max_tokens: int
+) -> int:
     """The largest k in 1..limit whose text_of(k) fits (0 if none); text_of(known) is known to fit.
 
     Assumes fitting is monotone in k, as it is for tokenizers; whatever the counter does, the

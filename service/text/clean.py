@@ -19,10 +19,10 @@ import itertools
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 from .segment import paragraph_lines, split_sentences
 
@@ -41,17 +41,22 @@ _EDGE_PUNCTUATION = "\"'“”‘’«»„‚‹›()[]{}¿¡.,;:!?…*「」�
 # Only known HTML element names count as markup, so "x<y and z>w" in prose is not one. Elements whose content
 # is no article text go whole (a nested or unclosed one loses its tags). Every `.*?` stops at the next opening of
 # its kind, so no input makes the search quadratic.
-_BLOCK_TAGS = ("address|article|aside|blockquote|body|br|caption|dd|div|dl|dt|figcaption|figure|footer|form|h[1-6]|"
-               "head|header|hr|html|li|main|nav|ol|p|pre|section|table|tbody|td|tfoot|th|thead|tr|ul")
-_INLINE_TAGS = ("a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|font|i|img|ins|kbd|link|mark|meta|picture|q|s|samp|"
-                "small|source|span|strong|sub|sup|time|u|var|wbr")
+_BLOCK_TAGS = (
+    "address|article|aside|blockquote|body|br|caption|dd|div|dl|dt|figcaption|figure|footer|form|h[1-6]|"
+    "head|header|hr|html|li|main|nav|ol|p|pre|section|table|tbody|td|tfoot|th|thead|tr|ul"
+)
+_INLINE_TAGS = (
+    "a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|font|i|img|ins|kbd|link|mark|meta|picture|q|s|samp|"
+    "small|source|span|strong|sub|sup|time|u|var|wbr"
+)
 _DROP_ELEMENTS = "script|style|noscript|template|title|svg|iframe"
 _MARKUP = re.compile(
     r"(?P<drop><!--(?:(?!<!--).)*?-->|<!doctype[^<>]*>"
     rf"|<(?P<element>{_DROP_ELEMENTS})\b[^<>]*>(?:(?!<(?P=element)\b).)*?</(?P=element)\s*>"
     rf"|</?(?:{_INLINE_TAGS}|{_DROP_ELEMENTS})\b[^<>]*>)"
     rf"|(?P<block></?(?:{_BLOCK_TAGS})\b[^<>]*>)",
-    re.IGNORECASE | re.DOTALL)
+    re.IGNORECASE | re.DOTALL,
+)
 _MARKUP_PASSES = 8  # decoding `&lt;p&gt;` or cutting `<<b>p>` can make new markup; real pages need 1-2 passes
 _ANY_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
@@ -147,8 +152,11 @@ def clean(raw: str, *, main_block: bool = False) -> CleanResult:
     position = -1
     for group in paragraph_lines(lines):
         text = " ".join(lines[i] for i in group)
-        origin = list(itertools.chain.from_iterable(  # a wrapped line's joining space is its "\n"
-            range(starts[i] - (i != group[0]), starts[i] + len(lines[i])) for i in group))
+        origin = list(
+            itertools.chain.from_iterable(  # a wrapped line's joining space is its "\n"
+                range(starts[i] - (i != group[0]), starts[i] + len(lines[i])) for i in group
+            )
+        )
         reported = len(found)
         (text, origin), triggered = _apply(rules, (text, origin), report)
         cut_by = {removal.rule for _, removal in found[reported:]}
@@ -178,8 +186,7 @@ def clean(raw: str, *, main_block: bool = False) -> CleanResult:
     return CleanResult("\n\n".join(text for text, _ in kept), tuple(removal for _, removal in found))
 
 
-def _drop_furniture(rules: _Furniture, paragraphs: list[tuple[str, int]],
-                    report: _Report) -> list[tuple[str, int]]:
+def _drop_furniture(rules: _Furniture, paragraphs: list[tuple[str, int]], report: _Report) -> list[tuple[str, int]]:
     """In each run of non-prose paragraphs that is mostly furniture, drop the furniture.
 
     Prose and "other" paragraphs always stay, so runs never merge and a run already cleaned holds no
@@ -190,8 +197,9 @@ def _drop_furniture(rules: _Furniture, paragraphs: list[tuple[str, int]],
     for is_prose, run in itertools.groupby(zip(paragraphs, shapes), key=lambda item: item[1] == "prose"):
         members = list(run)
         furniture = sum(shape == "furniture" for _, shape in members)
-        drop = (not is_prose and furniture >= rules.min_furniture
-                and furniture >= rules.min_furniture_share * len(members))
+        drop = (
+            not is_prose and furniture >= rules.min_furniture and furniture >= rules.min_furniture_share * len(members)
+        )
         for (text, offset), shape in members:
             if drop and shape == "furniture":
                 report(rules.rule, text, offset)
@@ -200,8 +208,14 @@ def _drop_furniture(rules: _Furniture, paragraphs: list[tuple[str, int]],
     return kept
 
 
-def _keep_article(rules: _Article, paragraphs: list[tuple[str, int]], positions: list[int], total: int,
-                  end: int | None, report: _Report) -> list[tuple[str, int]]:
+def _keep_article(
+    rules: _Article,
+    paragraphs: list[tuple[str, int]],
+    positions: list[int],
+    total: int,
+    end: int | None,
+    report: _Report,
+) -> list[tuple[str, int]]:
     """Keep the article's main block; drop what lies beyond a long stretch of page furniture on either side.
 
     Paragraphs read as "good" (long prose), "bad" (no sentence and no figure: headlines, menu items, names; and
@@ -219,8 +233,10 @@ def _keep_article(rules: _Article, paragraphs: list[tuple[str, int]], positions:
         if len(text.split()) >= rules.repeat_min_words:
             seen.add(text)
     kinds = ["bad" if repeat else _kind(rules, text) for (text, _), repeat in zip(paragraphs, repeats)]
-    weights = [1 if repeat else 1 + len(text.split()) // rules.bad_unit_words  # a joined menu weighs more
-               for (text, _), repeat in zip(paragraphs, repeats)]
+    weights = [
+        1 if repeat else 1 + len(text.split()) // rules.bad_unit_words  # a joined menu weighs more
+        for (text, _), repeat in zip(paragraphs, repeats)
+    ]
     if total - len(paragraphs) < rules.min_page_removed:
         return paragraphs  # too little page furniture around it to be a page: an article with a list stays whole
     limit = len(paragraphs)
@@ -231,8 +247,13 @@ def _keep_article(rules: _Article, paragraphs: list[tuple[str, int]], positions:
     best, best_span = 0.0, None
     running, start = 0.0, 0
     for i, kind in enumerate(kinds[:limit]):
-        value = (len(paragraphs[i][0].split()) if kind == "good"
-                 else 0 if kind == "neutral" else -rules.bad_cost * weights[i])
+        value = (
+            len(paragraphs[i][0].split())
+            if kind == "good"
+            else 0
+            if kind == "neutral"
+            else -rules.bad_cost * weights[i]
+        )
         if running - rules.removed_cost * removed_before[i] <= 0:
             running, start = 0.0, i
         else:
@@ -261,8 +282,7 @@ def _keep_article(rules: _Article, paragraphs: list[tuple[str, int]], positions:
     return kept
 
 
-def _drop_repeats(rules: _Article, paragraphs: list[tuple[str, int]],
-                  report: _Report) -> list[tuple[str, int]]:
+def _drop_repeats(rules: _Article, paragraphs: list[tuple[str, int]], report: _Report) -> list[tuple[str, int]]:
     """Drop a long paragraph that repeats one kept before it word for word (the first copy stays)."""
     seen: set[str] = set()
     kept: list[tuple[str, int]] = []
@@ -277,10 +297,14 @@ def _drop_repeats(rules: _Article, paragraphs: list[tuple[str, int]],
 
 
 def _kind(rules: _Article, text: str) -> str:
-    """"good", "bad" or "neutral" for one paragraph (see _keep_article)."""
+    """ "good", "bad" or "neutral" for one paragraph (see _keep_article)."""
     m = _measure(rules.shape, text)
-    if (not m.title_case and m.length >= rules.good_min_words and m.stop_share >= rules.good_min_stop_share
-            and (m.ends_sentence or m.length >= rules.shape.prose_min_words)):
+    if (
+        not m.title_case
+        and m.length >= rules.good_min_words
+        and m.stop_share >= rules.good_min_stop_share
+        and (m.ends_sentence or m.length >= rules.shape.prose_min_words)
+    ):
         return "good"
     if m.has_digit or _LIST_ITEM.match(text) or _shape(rules.shape, text) == "prose":
         return "neutral"
@@ -307,17 +331,17 @@ def _measure(rules: _Furniture, text: str) -> _Measure:
         length=max(len(words), len(text) // 10),
         stop_share=sum(word.lower() in rules.stop_words for word in words) / max(1, len(words)),
         ends_sentence=bool(_ENDS_SENTENCE.search(text)),
-        title_case=(len(lettered) >= rules.title_case_min_words
-                    and capitals >= rules.title_case_share * len(lettered)),
+        title_case=(len(lettered) >= rules.title_case_min_words and capitals >= rules.title_case_share * len(lettered)),
         has_digit=bool(_DIGIT.search(text)),
     )
 
 
 def _shape(rules: _Furniture, text: str) -> str:
-    """"prose", "furniture" or "other" for one paragraph, from its length, end, case and stop words."""
+    """ "prose", "furniture" or "other" for one paragraph, from its length, end, case and stop words."""
     m = _measure(rules, text)
-    if not m.title_case and (m.ends_sentence or (m.length >= rules.prose_min_words
-                                                 and m.stop_share >= rules.prose_min_stop_share)):
+    if not m.title_case and (
+        m.ends_sentence or (m.length >= rules.prose_min_words and m.stop_share >= rules.prose_min_stop_share)
+    ):
         return "prose"
     if not m.ends_sentence and not m.has_digit and (m.length <= rules.max_short_words or m.title_case):
         return "furniture"  # a line with a figure is data (a price, a date, a score, a table cell), not a menu
@@ -345,7 +369,7 @@ def _markup_to_text(text: str) -> tuple[str, list[int]]:
         lines = [input_line[0]]  # input line of each output line
         line, position = 0, 0  # line of `text` at `position`
         for match in _MARKUP.finditer(text):
-            kept = text[position:match.start()]
+            kept = text[position : match.start()]
             out.append(kept)
             for _ in range(kept.count("\n")):
                 line += 1
@@ -356,7 +380,7 @@ def _markup_to_text(text: str) -> tuple[str, list[int]]:
                 lines.append(input_line[line])
             position = match.end()
         out.append(text[position:])
-        lines.extend(input_line[line + 1:])
+        lines.extend(input_line[line + 1 :])
         decoded = (_ANY_BREAK.sub(" ", html.unescape(part)) for part in "".join(out).split("\n"))
         text, input_line = "\n".join(_normalise(part) for part in decoded), lines
     if _MARKUP.search(text):
@@ -416,11 +440,11 @@ def _cut(para: _Text, spans: list[tuple[int, int]]) -> _Text:
             chars.append(" ")
             offsets.append(origin[word.start()])
         chars.append(word.group())
-        offsets.extend(origin[word.start():word.end()])
+        offsets.extend(origin[word.start() : word.end()])
     joined = "".join(chars)
     composed = unicodedata.normalize("NFC", joined)
     if composed != joined:  # the cut joined a letter and a combining mark: offsets shift slightly
-        offsets = offsets[:len(composed)]
+        offsets = offsets[: len(composed)]
     return composed, offsets
 
 

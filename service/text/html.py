@@ -118,6 +118,7 @@ def looks_like_page(html: str) -> bool:
 # ---------------------------------------------------------------------------------------------------------
 # pages
 
+
 @dataclass(frozen=True)
 class Page:
     """A page's article text (paragraphs separated by blank lines) and what is known about it."""
@@ -131,8 +132,13 @@ class Page:
 
     def metadata(self) -> dict[str, str | None]:
         """The JSON `metadata` object: title, author, date, site_name, url (null when unknown)."""
-        return {"title": self.title, "author": self.author, "date": self.date, "site_name": self.site_name,
-                "url": self.url}
+        return {
+            "title": self.title,
+            "author": self.author,
+            "date": self.date,
+            "site_name": self.site_name,
+            "url": self.url,
+        }
 
 
 @lru_cache(maxsize=1)
@@ -161,8 +167,14 @@ def extract_page(html: str, *, url: str | None = None) -> Page:
     if elements > MAX_PAGE_ELEMENTS:
         raise PayloadTooLarge(f"The HTML page has {elements} elements; at most {MAX_PAGE_ELEMENTS} are read.")
     document = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=True, include_comments=False, include_tables=True, include_images=False,
-        deduplicate=False, config=_trafilatura_config(),
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        deduplicate=False,
+        config=_trafilatura_config(),
         # metadata and <time> elements only: a date found in running text is as often wrong as right
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
@@ -263,8 +275,11 @@ def _author(author: str | None) -> str | None:
 
 def _site_name(found: str | None, tree: HtmlElement, title: str | None) -> str | None:
     """trafilatura's name, unless it is only the URL's domain (its last resort) and the page names itself."""
-    named = _meta(tree, "og:site_name") or _meta(tree, "application-name") or _title_suffix(
-        _first_text(tree, "//title"), title)
+    named = (
+        _meta(tree, "og:site_name")
+        or _meta(tree, "application-name")
+        or _title_suffix(_first_text(tree, "//title"), title)
+    )
     if found and not (named and "." in found and " " not in found):
         return found
     return named or found
@@ -277,11 +292,11 @@ def _title_suffix(document_title: str | None, title: str | None) -> str | None:
     """The site's name after the headline in <title>: "Bahn-Streik: ... - DER SPIEGEL" gives "DER SPIEGEL"."""
     if not document_title or not title or not document_title.startswith(title):
         return None
-    rest = document_title[len(title):]
+    rest = document_title[len(title) :]
     separator = _SEPARATORS.match(rest)
     if not separator:
         return None
-    name = rest[separator.end():].strip()
+    name = rest[separator.end() :].strip()
     return name if 0 < len(name) <= 60 else None
 
 
@@ -300,6 +315,7 @@ def _url(found: str | None, tree: HtmlElement, given: str | None) -> str | None:
 
 # ---------------------------------------------------------------------------------------------------------
 # fragments: the tree walk
+
 
 @dataclass(frozen=True)
 class _Slot:
@@ -335,8 +351,25 @@ def _parse_fragment(html: str) -> HtmlElement:
 
 # Our own serializer, because libxml2's percent-escapes non-ASCII characters in href and src (an attribute
 # must come back as it went in) and escapes the raw text of <iframe>, <xmp>, <noembed> and <noframes>.
-_VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta",
-                        "param", "source", "track", "wbr"})
+_VOID_TAGS = frozenset(
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "keygen",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    }
+)
 _RAW_TEXT_TAGS = frozenset({"script", "style", "iframe", "xmp", "noembed", "noframes", "plaintext"})
 
 
@@ -351,8 +384,10 @@ def _write(element: etree._Element, out: list[str]) -> None:
     if not isinstance(element.tag, str):  # the HTML parser makes comments of <?...> too
         out.append(f"<!--{element.text or ''}-->")
     else:
-        attributes = "".join(f' {name}="{value.replace("&", "&amp;").replace(chr(34), "&quot;")}"'
-                             for name, value in element.attrib.items())
+        attributes = "".join(
+            f' {name}="{value.replace("&", "&amp;").replace(chr(34), "&quot;")}"'
+            for name, value in element.attrib.items()
+        )
         out.append(f"<{element.tag}{attributes}>")
         if element.tag not in _VOID_TAGS:
             text = element.text or ""
@@ -420,6 +455,7 @@ def _is_kept(element: etree._Element) -> bool:
 # ---------------------------------------------------------------------------------------------------------
 # fragments: plain text
 
+
 def fragment_text(html: str) -> str:
     """The text a reader sees: one paragraph per run (blank lines between), whitespace collapsed; scripts,
     styles, comments and other hidden elements left out, code and notranslate text kept."""
@@ -442,6 +478,7 @@ def _html_collapse(text: str) -> str:
 
 # ---------------------------------------------------------------------------------------------------------
 # fragments: translation
+
 
 @dataclass(frozen=True)
 class _Node:
@@ -470,7 +507,7 @@ def _segment(run: _Run) -> _Segment | None:
         if slot is None or not core:
             space = True  # a kept element or a whitespace-only node: a word boundary
             continue
-        lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+        lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
         if nodes:
             space = space or bool(lead)
             spaced.append(space)
@@ -533,7 +570,7 @@ def _cut(segment: _Segment, translation: str) -> list[str]:
     known: dict[int, tuple[int, int]] = {}  # cut index -> (source offset, target offset)
     floor = 0
     for j, node in enumerate(nodes if len(nodes) <= _MAX_PINNED_NODES else ()):
-        pin = _pin(source[node.start:node.end], source, translation, floor)
+        pin = _pin(source[node.start : node.end], source, translation, floor)
         if pin is not None:
             if j > 0:
                 known[j - 1] = (node.start, pin[0])
@@ -557,7 +594,7 @@ def _cut(segment: _Segment, translation: str) -> list[str]:
         else:
             mid_word = source[nodes[j].end - 1].isalnum() and source[nodes[j + 1].start].isalnum()
             cut = _at_boundary(translation, wanted, previous, allow_mid_word=mid_word)
-        pieces.append(translation[previous:cut[0]])
+        pieces.append(translation[previous : cut[0]])
         previous = cut[1]
     pieces.append(translation[previous:])
     return pieces
@@ -568,8 +605,9 @@ def _pin(text: str, source: str, translation: str, floor: int) -> tuple[int, int
     exactly once (and once in the source) at or after `floor`."""
     if len(text) < _MIN_PIN or not any(ch.isalnum() for ch in text):
         return None
-    pattern = re.compile((r"(?<!\w)" if text[0].isalnum() else "") + re.escape(text)
-                         + (r"(?!\w)" if text[-1].isalnum() else ""))
+    pattern = re.compile(
+        (r"(?<!\w)" if text[0].isalnum() else "") + re.escape(text) + (r"(?!\w)" if text[-1].isalnum() else "")
+    )
     if len(pattern.findall(source)) != 1:
         return None
     matches = list(pattern.finditer(translation))
@@ -578,8 +616,7 @@ def _pin(text: str, source: str, translation: str, floor: int) -> tuple[int, int
     return matches[0].start(), matches[0].end()
 
 
-def _at_space(text: str, spaces: list[tuple[int, int]], starts: list[int], wanted: int,
-              floor: int) -> tuple[int, int]:
+def _at_space(text: str, spaces: list[tuple[int, int]], starts: list[int], wanted: int, floor: int) -> tuple[int, int]:
     """The whitespace run nearest `wanted` that starts after `floor` (so the piece before it is not empty),
     else one starting at `floor`, else a word boundary (a translation in a script without spaces)."""
     first = bisect.bisect_left(starts, floor)
@@ -587,18 +624,26 @@ def _at_space(text: str, spaces: list[tuple[int, int]], starts: list[int], wante
         return _at_boundary(text, wanted, floor, allow_mid_word=False)
     after = bisect.bisect_right(starts, wanted)  # spaces[after - 1] starts at or before `wanted`
     candidates = {max(after - 1, first), max(after, first), first + 1}
-    best = min((k for k in candidates if k < len(spaces)), key=lambda k: (
-        spaces[k][0] == floor,
-        0 if spaces[k][0] <= wanted <= spaces[k][1] else min(abs(spaces[k][0] - wanted), abs(spaces[k][1] - wanted))))
+    best = min(
+        (k for k in candidates if k < len(spaces)),
+        key=lambda k: (
+            spaces[k][0] == floor,
+            0
+            if spaces[k][0] <= wanted <= spaces[k][1]
+            else min(abs(spaces[k][0] - wanted), abs(spaces[k][1] - wanted)),
+        ),
+    )
     return spaces[best]
 
 
 def _at_boundary(text: str, wanted: int, floor: int, *, allow_mid_word: bool) -> tuple[int, int]:
     """A zero-width cut at or after `floor`, nearest `wanted`, not inside a word unless the source cut one
     there; a piece is left empty only when nothing else is in reach."""
+
     def fits(position: int) -> bool:
-        return allow_mid_word or not (0 < position < len(text) and text[position - 1].isalnum()
-                                      and text[position].isalnum())
+        return allow_mid_word or not (
+            0 < position < len(text) and text[position - 1].isalnum() and text[position].isalnum()
+        )
 
     wanted = min(max(wanted, floor), len(text))
     for lowest in (floor + 1, floor):

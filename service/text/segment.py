@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 __all__ = ["Sentence", "join_paragraphs", "paragraph_lines", "segment", "split_paragraphs", "split_sentences"]
 
@@ -61,6 +62,7 @@ class _Abbreviations:
 @dataclass(frozen=True)
 class _Marker:
     """An inline list item's marker ("1.", "b)"), so the next one ("2.", "c)") starts a sentence."""
+
     index: int  # of the marker word
     value: int
     letter: bool
@@ -105,7 +107,7 @@ def split_sentences(paragraph: str, lang: str = "en") -> list[str]:
     marker = _item_marker(words, start)
     for i in range(len(words) - 1):
         if _breaks(words, i, marker, rules):
-            sentences.append(" ".join(words[start:i + 1]))
+            sentences.append(" ".join(words[start : i + 1]))
             start = i + 1
             marker = _item_marker(words, start)
     if start < len(words):
@@ -167,8 +169,15 @@ def _spaced_dots(words: list[str], i: int, rules: _Abbreviations) -> bool:
         run = _dot_run(words, i + 1, 1)
         after = i + 1 + run
         word = words[i].rstrip(_CLOSERS)
-        return (run == 3 and after < len(words) and word.endswith(".") and not word.endswith("..")
-                and word != "." and _starts_sentence(words, after) and _period_ends(words, i, after, rules))
+        return (
+            run == 3
+            and after < len(words)
+            and word.endswith(".")
+            and not word.endswith("..")
+            and word != "."
+            and _starts_sentence(words, after)
+            and _period_ends(words, i, after, rules)
+        )
     run = _dot_run(words, i, -1)
     return run != 3 and _starts_sentence(words, i + 1)
 
@@ -194,7 +203,7 @@ def _period_ends(words: list[str], i: int, following: int, rules: _Abbreviations
         return False
     if tables & {"after_number", "maybe_final"} or _INITIAL.fullmatch(key) or _DOTTED.fullmatch(key):
         nxt = words[following]
-        opens_quote = nxt[0] in _OPENERS and nxt[0] not in "([{" or nxt.startswith(",,")
+        opens_quote = (nxt[0] in _OPENERS and nxt[0] not in "([{") or nxt.startswith(",,")
         return opens_quote or nxt[0] in _DASHES or nxt.rstrip(",;:") in rules.starters
     return True
 
@@ -223,7 +232,7 @@ def _key(word: str) -> str:
 def _after(leading: re.Pattern[str], word: str) -> str:
     """`word` without what `leading` matches at its start."""
     match = leading.match(word)
-    return word[match.end():] if match else word
+    return word[match.end() :] if match else word
 
 
 def _lowered(key: str) -> str:
@@ -277,8 +286,13 @@ def _continues_list(marker: _Marker, words: list[str], j: int, rules: _Abbreviat
     Where "2." may be an ordinal ("den 2. Weltkrieg"), the word after it must be a sentence opener.
     """
     following = _parse_marker(words[j], j)
-    if (following is None or j + 1 >= len(words) or following.letter != marker.letter
-            or following.style != marker.style or following.value != marker.value + 1):
+    if (
+        following is None
+        or j + 1 >= len(words)
+        or following.letter != marker.letter
+        or following.style != marker.style
+        or following.value != marker.value + 1
+    ):
         return False
     if not _starts_sentence(words, j + 1):
         return False

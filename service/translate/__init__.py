@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from ..backends.base import GenerationOptions, Seq2SeqBackend, Tokens
 from ..config import TranslationSettings
@@ -24,8 +23,9 @@ class Translation:
     needs_review: bool = False
 
 
-def translate(text: str, lang: str, backend: Seq2SeqBackend, settings: TranslationSettings,
-              *, keep: Collection[int] = ()) -> Translation:
+def translate(
+    text: str, lang: str, backend: Seq2SeqBackend, settings: TranslationSettings, *, keep: Collection[int] = ()
+) -> Translation:
     """Segment, pack into chunks the model can take whole, and generate them all at once.
 
     The backend's batcher groups the chunks (with other requests') into length-sorted batches.
@@ -40,20 +40,34 @@ def translate(text: str, lang: str, backend: Seq2SeqBackend, settings: Translati
     sentences = segment(text, lang)
     budget = min(settings.translate_max_input_tokens, backend.max_input_tokens)
     tokens = Tokens(backend.encode)
-    chunks = pack([s for s in sentences if s.paragraph not in keep], tokens.count, budget,
-                  max_sentences=settings.translate_sentences_per_chunk, within_paragraph=True)
+    chunks = pack(
+        [s for s in sentences if s.paragraph not in keep],
+        tokens.count,
+        budget,
+        max_sentences=settings.translate_sentences_per_chunk,
+        within_paragraph=True,
+    )
 
-    options = GenerationOptions(num_beams=settings.translate_beams, max_new_tokens=settings.translate_max_new_tokens,
-                                length_ratio=settings.translate_length_ratio,
-                                length_slack=settings.translate_length_slack,
-                                min_length_ratio=settings.translate_min_length_ratio or None)
-    outputs, guarded = _guard(backend.generate(tokens.encoded([chunk.text for chunk in chunks]), options),
-                              settings.repeat_guard)
-    flags = check_translation([(chunk.text, out) for chunk, out in zip(chunks, outputs)], lang,
-                              repeat_guarded=guarded, sentences=[chunk.pieces[0].sentence for chunk in chunks])
+    options = GenerationOptions(
+        num_beams=settings.translate_beams,
+        max_new_tokens=settings.translate_max_new_tokens,
+        length_ratio=settings.translate_length_ratio,
+        length_slack=settings.translate_length_slack,
+        min_length_ratio=settings.translate_min_length_ratio or None,
+    )
+    outputs, guarded = _guard(
+        backend.generate(tokens.encoded([chunk.text for chunk in chunks]), options), settings.repeat_guard
+    )
+    flags = check_translation(
+        [(chunk.text, out) for chunk, out in zip(chunks, outputs)],
+        lang,
+        repeat_guarded=guarded,
+        sentences=[chunk.pieces[0].sentence for chunk in chunks],
+    )
     kept = [Chunk((Piece(s.text, s.index, s.paragraph),)) for s in sentences if s.paragraph in keep]
-    in_order = sorted(zip([*chunks, *kept], [*outputs, *(chunk.text for chunk in kept)]),
-                      key=lambda pair: pair[0].pieces[0].sentence)  # stable: a long sentence's pieces stay in order
+    in_order = sorted(
+        zip([*chunks, *kept], [*outputs, *(chunk.text for chunk in kept)]), key=lambda pair: pair[0].pieces[0].sentence
+    )  # stable: a long sentence's pieces stay in order
     return Translation(
         text=reassemble([chunk for chunk, _ in in_order], [output for _, output in in_order]),
         model=backend.spec.model_id,

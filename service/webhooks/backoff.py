@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from email.utils import parsedate_to_datetime
-from typing import Sequence
 
 from ..common.clock import jittered
 
 
-def retry_delay(schedule: Sequence[float], tries: int, *, jitter: float, retry_after: float | None = None,
-                retry_after_max: float = 3600.0, rng: random.Random | None = None) -> float | None:
+def retry_delay(
+    schedule: Sequence[float],
+    tries: int,
+    *,
+    jitter: float,
+    retry_after: float | None = None,
+    retry_after_max: float = 3600.0,
+    rng: random.Random | None = None,
+) -> float | None:
     """Seconds to wait after `tries` failed attempts in a row; None when the schedule is used up.
 
     A receiver's Retry-After (capped at `retry_after_max`) is a lower bound on the wait.

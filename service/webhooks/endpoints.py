@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from ..config import WebhookSettings
-from ..db import Database
-from ..errors import Conflict, NotFound
 from ..common.clock import now
 from ..common.ids import new_id
 from ..common.owners import NEWSROOM, Owner, visible
+from ..config import WebhookSettings
+from ..db import Database
+from ..errors import Conflict, NotFound
 from .models import CANCELLED, PENDING, Delivery, Endpoint
 from .signing import new_secret
 from .ssrf import Resolver, allowed_hosts, check_url
@@ -29,8 +29,9 @@ class EndpointStore:
 
     def create(self, owner: str, url: str, events: list[str]) -> Endpoint:
         self.check(url)
-        endpoint = Endpoint(id=new_id("we"), owner=owner, url=url, events=events, secret=new_secret(), managed=False,
-                            created_at=now())
+        endpoint = Endpoint(
+            id=new_id("we"), owner=owner, url=url, events=events, secret=new_secret(), managed=False, created_at=now()
+        )
         with self.db.session() as session:
             session.add(endpoint)
             session.commit()
@@ -44,8 +45,11 @@ class EndpointStore:
     def get(self, endpoint_id: str, owner: Owner) -> Endpoint:
         """A live endpoint `owner` may see; another owner's is as unknown as a missing one (404)."""
         with self.db.session() as session:
-            endpoint = session.scalars(select(Endpoint).where(Endpoint.id == endpoint_id, Endpoint.deleted_at.is_(None),
-                                                              visible(Endpoint.owner, owner))).one_or_none()
+            endpoint = session.scalars(
+                select(Endpoint).where(
+                    Endpoint.id == endpoint_id, Endpoint.deleted_at.is_(None), visible(Endpoint.owner, owner)
+                )
+            ).one_or_none()
         if endpoint is None:
             raise NotFound(f"no webhook endpoint {endpoint_id!r}")
         return endpoint
@@ -53,23 +57,42 @@ class EndpointStore:
     def by_url(self, owner: str, url: str) -> Endpoint | None:
         """The oldest live endpoint `owner` registered for `url`."""
         with self.db.session() as session:
-            return session.scalars(select(Endpoint).where(Endpoint.owner == owner, Endpoint.url == url,
-                                                          Endpoint.deleted_at.is_(None), Endpoint.disabled_at.is_(None))
-                                   .order_by(Endpoint.id).limit(1)).one_or_none()
+            return session.scalars(
+                select(Endpoint)
+                .where(
+                    Endpoint.owner == owner,
+                    Endpoint.url == url,
+                    Endpoint.deleted_at.is_(None),
+                    Endpoint.disabled_at.is_(None),
+                )
+                .order_by(Endpoint.id)
+                .limit(1)
+            ).one_or_none()
 
     def all(self, owner: Owner) -> list[Endpoint]:
         with self.db.session() as session:
-            return list(session.scalars(select(Endpoint).where(Endpoint.deleted_at.is_(None),
-                                                               visible(Endpoint.owner, owner)).order_by(Endpoint.id)))
+            return list(
+                session.scalars(
+                    select(Endpoint)
+                    .where(Endpoint.deleted_at.is_(None), visible(Endpoint.owner, owner))
+                    .order_by(Endpoint.id)
+                )
+            )
 
     def rotate(self, endpoint_id: str, owner: Owner) -> Endpoint:
         """A new secret; the old one keeps signing (second signature) for the grace period."""
         endpoint = self._editable(endpoint_id, owner)
         t = now()
         with self.db.session() as session:
-            session.execute(update(Endpoint).where(Endpoint.id == endpoint.id).values(
-                secret=new_secret(), previous_secret=endpoint.secret,
-                previous_secret_until=t + self.settings.webhook_secret_grace_s))
+            session.execute(
+                update(Endpoint)
+                .where(Endpoint.id == endpoint.id)
+                .values(
+                    secret=new_secret(),
+                    previous_secret=endpoint.secret,
+                    previous_secret_until=t + self.settings.webhook_secret_grace_s,
+                )
+            )
             session.commit()
         return self.get(endpoint_id, owner)
 
@@ -92,8 +115,17 @@ class EndpointStore:
         with self.db.session() as session:
             endpoint = session.get(Endpoint, endpoint_id)
             if endpoint is None:
-                session.add(Endpoint(id=endpoint_id, owner=NEWSROOM, url=url, events=events, secret=secret,
-                                     managed=True, created_at=now()))
+                session.add(
+                    Endpoint(
+                        id=endpoint_id,
+                        owner=NEWSROOM,
+                        url=url,
+                        events=events,
+                        secret=secret,
+                        managed=True,
+                        created_at=now(),
+                    )
+                )
             else:
                 endpoint.url, endpoint.events, endpoint.secret, endpoint.managed = url, events, secret, True
                 endpoint.owner = NEWSROOM
@@ -116,6 +148,9 @@ class EndpointStore:
         """Disable or delete an endpoint and cancel its pending deliveries, in one transaction."""
         with self.db.session() as session:
             session.execute(update(Endpoint).where(Endpoint.id == endpoint_id).values(**values))
-            session.execute(update(Delivery).where(Delivery.endpoint_id == endpoint_id, Delivery.state == PENDING)
-                            .values(state=CANCELLED, finished_at=now(), next_attempt_at=None))
+            session.execute(
+                update(Delivery)
+                .where(Delivery.endpoint_id == endpoint_id, Delivery.state == PENDING)
+                .values(state=CANCELLED, finished_at=now(), next_attempt_at=None)
+            )
             session.commit()

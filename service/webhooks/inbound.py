@@ -7,14 +7,14 @@ same message finds the job it already made, and is acknowledged without processi
 from __future__ import annotations
 
 import hashlib
-from typing import Mapping
+from collections.abc import Mapping
 
 from pydantic import ValidationError
 
-from ..contracts.decoding import decode, describe, load_json
-from ..config import JobSettings, WebhookSettings
-from ..errors import BadRequest, InvalidInput, NotFound
 from ..common.clock import now
+from ..config import JobSettings, WebhookSettings
+from ..contracts.decoding import decode, describe, load_json
+from ..errors import BadRequest, InvalidInput, NotFound
 from ..jobs.intake import JobDraft, check_items
 from ..jobs.schemas import ARTICLE_EVENT, JobItemIn, JobOptions
 from ..pipeline import Pipeline
@@ -36,8 +36,9 @@ def check_newsroom(settings: WebhookSettings, headers: Mapping[str, str]) -> Non
 def verify_newsroom(settings: WebhookSettings, headers: Mapping[str, str], raw: bytes) -> str:
     """The message's webhook-id, once its signature and timestamp check out (401 otherwise)."""
     check_newsroom(settings, headers)
-    return verify(parse_secrets(settings.newsroom_secret), headers, raw, tolerance_s=settings.newsroom_tolerance_s,
-                  now=now())
+    return verify(
+        parse_secrets(settings.newsroom_secret), headers, raw, tolerance_s=settings.newsroom_tolerance_s, now=now()
+    )
 
 
 def newsroom_draft(raw: bytes, pipeline: Pipeline, jobs: JobSettings, *, callback: bool) -> JobDraft | None:
@@ -55,8 +56,9 @@ def newsroom_draft(raw: bytes, pipeline: Pipeline, jobs: JobSettings, *, callbac
         raise BadRequest(f"not an {PUBLISHED} event: {describe(exc)}") from exc
     except InvalidInput as exc:
         raise BadRequest(exc.message) from exc
-    options = JobOptions(webhook_endpoint_id=NEWSROOM_ENDPOINT if callback else None,
-                         events=[ARTICLE_EVENT] if callback else None)
+    options = JobOptions(
+        webhook_endpoint_id=NEWSROOM_ENDPOINT if callback else None, events=[ARTICLE_EVENT] if callback else None
+    )
     return JobDraft(items=items, options=options, fingerprint=hashlib.sha256(raw).hexdigest())
 
 

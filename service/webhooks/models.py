@@ -5,8 +5,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, Double, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import Base
-from ..db import BIG_KEY
+from ..db import BIG_KEY, Base
 
 # Delivery states: pending (due at next_attempt_at) -> succeeded | failed; pending -> cancelled.
 PENDING, SUCCEEDED, FAILED, CANCELLED = "pending", "succeeded", "failed", "cancelled"

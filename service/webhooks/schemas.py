@@ -14,8 +14,9 @@ ALL_EVENTS: list[EventType] = ["job.completed", "job.failed", "article.processed
 
 class EndpointIn(Strict):
     url: str = Field(..., max_length=2048, examples=["https://cms.example.com/hooks/wirebrief"])
-    events: list[EventType] = Field(default_factory=lambda: list(ALL_EVENTS), min_length=1,
-                                    description="Event types to receive (default: all).")
+    events: list[EventType] = Field(
+        default_factory=lambda: list(ALL_EVENTS), min_length=1, description="Event types to receive (default: all)."
+    )
 
 
 class EndpointOut(BaseModel):

@@ -13,9 +13,9 @@ import time
 import httpx
 
 from .. import __version__
-from ..config import WebhookSettings
 from ..common.clock import now
 from ..common.polling import PollingThreads
+from ..config import WebhookSettings
 from ..observability.metrics import observe_webhook
 from .backoff import parse_retry_after, retry_delay
 from .deliveries import AttemptResult, DeliveryStore
@@ -37,8 +37,14 @@ def outcome(result: AttemptResult) -> str:
 
 
 class Sender:
-    def __init__(self, deliveries: DeliveryStore, endpoints: EndpointStore, settings: WebhookSettings,
-                 resolver: Resolver, rng: random.Random | None = None) -> None:
+    def __init__(
+        self,
+        deliveries: DeliveryStore,
+        endpoints: EndpointStore,
+        settings: WebhookSettings,
+        resolver: Resolver,
+        rng: random.Random | None = None,
+    ) -> None:
         self.deliveries = deliveries
         self.endpoints = endpoints
         self.settings = settings
@@ -46,10 +52,19 @@ class Sender:
         self.rng = rng or random.Random()
         # An attempt cannot outlive its lease: connect + write + read timeouts, with room to spare.
         self.lease_s = 3 * settings.webhook_timeout_s + 5
-        self.client = httpx.Client(timeout=settings.webhook_timeout_s, follow_redirects=False, trust_env=False,
-                                   headers={"user-agent": USER_AGENT})
-        self.threads = PollingThreads("webhook-sender", settings.webhook_workers, self.deliver_one,
-                                      settings.webhook_poll_interval_s, settings.webhook_poll_max_backoff_s)
+        self.client = httpx.Client(
+            timeout=settings.webhook_timeout_s,
+            follow_redirects=False,
+            trust_env=False,
+            headers={"user-agent": USER_AGENT},
+        )
+        self.threads = PollingThreads(
+            "webhook-sender",
+            settings.webhook_workers,
+            self.deliver_one,
+            settings.webhook_poll_interval_s,
+            settings.webhook_poll_max_backoff_s,
+        )
 
     def start(self) -> None:
         self.threads.start()
@@ -100,8 +115,9 @@ class Sender:
             body = delivery.body.encode()
             headers |= sign(secrets, delivery.id, int(now()), body)
             headers["content-type"] = "application/json"
-            with self.client.stream("POST", pinned_url, content=body, headers=headers,
-                                    extensions=extensions) as response:
+            with self.client.stream(
+                "POST", pinned_url, content=body, headers=headers, extensions=extensions
+            ) as response:
                 status = response.status_code  # the body is never read: receivers owe us nothing but a status
                 retry_after = parse_retry_after(response.headers.get("retry-after"), now())
             if not 200 <= status < 300:
@@ -112,8 +128,9 @@ class Sender:
             error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         latency_ms = round((time.perf_counter() - clock) * 1000, 1)
         state, retry_at = self._next(delivery, status, retry_after)
-        return AttemptResult(started_at=started, latency_ms=latency_ms, status=status, error=error, state=state,
-                             retry_at=retry_at)
+        return AttemptResult(
+            started_at=started, latency_ms=latency_ms, status=status, error=error, state=state, retry_at=retry_at
+        )
 
     def _next(self, delivery: Delivery, status: int | None, retry_after: float | None) -> tuple[str, float | None]:
         if status is not None and 200 <= status < 300:
@@ -121,8 +138,14 @@ class Sender:
         if status == 410:
             return FAILED, None
         s = self.settings
-        delay = retry_delay(s.webhook_retry_schedule_s, delivery.tries + 1, jitter=s.webhook_retry_jitter,
-                            retry_after=retry_after, retry_after_max=s.webhook_retry_after_max_s, rng=self.rng)
+        delay = retry_delay(
+            s.webhook_retry_schedule_s,
+            delivery.tries + 1,
+            jitter=s.webhook_retry_jitter,
+            retry_after=retry_after,
+            retry_after_max=s.webhook_retry_after_max_s,
+            rng=self.rng,
+        )
         if delay is None:
             return FAILED, None
         return PENDING, now() + delay

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any
 
+from ..common.clock import iso, now
+from ..common.owners import Owner
 from ..config import WebhookSettings
 from ..db import Database
 from ..errors import Conflict, InvalidInput
-from ..common.clock import iso, now
-from ..common.owners import Owner
 from ..jobs.schemas import ARTICLE_EVENT
 from .deliveries import DeliveryStore
 from .endpoints import NEWSROOM_ENDPOINT, EndpointStore
@@ -35,8 +36,15 @@ class WebhookService:
     handed to queue workers instead, and no sender thread runs here.
     """
 
-    def __init__(self, db: Database, settings: WebhookSettings, resolver: Resolver = resolve,
-                 *, notify: Notify | None = None, page_max: int = 100) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: WebhookSettings,
+        resolver: Resolver = resolve,
+        *,
+        notify: Notify | None = None,
+        page_max: int = 100,
+    ) -> None:
         self.settings = settings
         self.page_max = page_max  # WIREBRIEF_JOB_PAGE_MAX: one largest page for every list
         self.endpoints = EndpointStore(db, settings, resolver)
@@ -46,7 +54,7 @@ class WebhookService:
         self.notify: Notify = notify or (lambda _delivery_id: self.sender.wake())
 
     @contextmanager
-    def running(self) -> Iterator["WebhookService"]:
+    def running(self) -> Iterator[WebhookService]:
         self._sync_newsroom_endpoint()
         if self.local:
             self.sender.start()
@@ -85,8 +93,10 @@ class WebhookService:
         if callback_url:
             endpoint = self.endpoints.by_url(owner, callback_url)
             if endpoint is None:
-                raise InvalidInput("callback_url is not the URL of a registered, enabled endpoint; register it "
-                                   "first with POST /v1/webhooks/endpoints")
+                raise InvalidInput(
+                    "callback_url is not the URL of a registered, enabled endpoint; register it "
+                    "first with POST /v1/webhooks/endpoints"
+                )
             return endpoint.id
         return None
 
@@ -100,8 +110,9 @@ class WebhookService:
             return
         if event_type not in endpoint.events:
             return
-        body = json.dumps({"type": event_type, "timestamp": iso(now()), "data": data}, ensure_ascii=False,
-                          separators=(",", ":"))
+        body = json.dumps(
+            {"type": event_type, "timestamp": iso(now()), "data": data}, ensure_ascii=False, separators=(",", ":")
+        )
         if delivery_id := self.deliveries.add(endpoint_id, event_type, key, body):
             self.notify(delivery_id)
 
@@ -122,15 +133,25 @@ class WebhookService:
 
     def rotate_secret(self, endpoint_id: str, owner: Owner) -> SecretOut:
         endpoint = self.endpoints.rotate(endpoint_id, owner)
-        return SecretOut(id=endpoint.id, secret=endpoint.secret,
-                         previous_secret_expires_at=iso(endpoint.previous_secret_until))
+        return SecretOut(
+            id=endpoint.id, secret=endpoint.secret, previous_secret_expires_at=iso(endpoint.previous_secret_until)
+        )
 
-    def delivery_page(self, owner: Owner, limit: int, after: str | None = None, endpoint_id: str | None = None,
-                      state: str | None = None) -> DeliveryPage:
+    def delivery_page(
+        self,
+        owner: Owner,
+        limit: int,
+        after: str | None = None,
+        endpoint_id: str | None = None,
+        state: str | None = None,
+    ) -> DeliveryPage:
         rows, has_more = self.deliveries.page(owner, min(limit, self.page_max), after, endpoint_id, state)
         attempts = self.deliveries.attempts([d.id for d in rows])
-        return DeliveryPage(data=[self._delivery_view(d, attempts[d.id]) for d in rows], has_more=has_more,
-                            next_after=rows[-1].id if has_more else None)
+        return DeliveryPage(
+            data=[self._delivery_view(d, attempts[d.id]) for d in rows],
+            has_more=has_more,
+            next_after=rows[-1].id if has_more else None,
+        )
 
     def get_delivery(self, delivery_id: str, owner: Owner) -> DeliveryOut:
         delivery = self.deliveries.owned(delivery_id, owner)
@@ -147,14 +168,35 @@ class WebhookService:
     @staticmethod
     def _delivery_view(delivery: Delivery, attempts: list[Attempt]) -> DeliveryOut:
         return DeliveryOut(
-            id=delivery.id, endpoint_id=delivery.endpoint_id, event_type=delivery.event_type, state=delivery.state,
-            next_attempt_at=iso(delivery.next_attempt_at), created_at=iso(delivery.created_at) or "",
-            finished_at=iso(delivery.finished_at), payload=json.loads(delivery.body),
-            attempts=[AttemptOut(number=a.number, at=iso(a.at) or "", status=a.status, latency_ms=a.latency_ms,
-                                 error=a.error, retry_at=iso(a.retry_at)) for a in attempts])
+            id=delivery.id,
+            endpoint_id=delivery.endpoint_id,
+            event_type=delivery.event_type,
+            state=delivery.state,
+            next_attempt_at=iso(delivery.next_attempt_at),
+            created_at=iso(delivery.created_at) or "",
+            finished_at=iso(delivery.finished_at),
+            payload=json.loads(delivery.body),
+            attempts=[
+                AttemptOut(
+                    number=a.number,
+                    at=iso(a.at) or "",
+                    status=a.status,
+                    latency_ms=a.latency_ms,
+                    error=a.error,
+                    retry_at=iso(a.retry_at),
+                )
+                for a in attempts
+            ],
+        )
 
 
 def endpoint_view(endpoint: Endpoint) -> EndpointOut:
-    return EndpointOut(id=endpoint.id, url=endpoint.url, events=endpoint.events, created_at=iso(endpoint.created_at)
-                       or "", disabled=endpoint.disabled_at is not None, disabled_reason=endpoint.disabled_reason,
-                       managed=endpoint.managed)
+    return EndpointOut(
+        id=endpoint.id,
+        url=endpoint.url,
+        events=endpoint.events,
+        created_at=iso(endpoint.created_at) or "",
+        disabled=endpoint.disabled_at is not None,
+        disabled_reason=endpoint.disabled_reason,
+        managed=endpoint.managed,
+    )

@@ -12,8 +12,8 @@ import hashlib
 import hmac
 import re
 import secrets as random_secrets
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 from ..errors import InvalidSignature, StaleTimestamp
 
@@ -51,8 +51,11 @@ def signature(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
 
 def sign(secrets: Sequence[str], msg_id: str, timestamp: int, body: bytes) -> dict[str, str]:
     """The three headers of a signed message; one signature per secret, space-separated."""
-    return {"webhook-id": msg_id, "webhook-timestamp": str(timestamp),
-            "webhook-signature": " ".join(signature(s, msg_id, timestamp, body) for s in secrets)}
+    return {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": " ".join(signature(s, msg_id, timestamp, body) for s in secrets),
+    }
 
 
 #: A webhook-id: visible ASCII (no spaces or control characters), short enough for the idempotency key column.
@@ -79,24 +82,24 @@ def signed_headers(headers: Mapping[str, str]) -> SignedHeaders:
 
     Checked before the body is read or anything is computed from them.
     """
-    msg_id, stamp, signatures = (headers.get(name) for name in ("webhook-id", "webhook-timestamp",
-                                                                 "webhook-signature"))
+    msg_id, stamp, signatures = (headers.get(name) for name in ("webhook-id", "webhook-timestamp", "webhook-signature"))
     if not (msg_id and stamp and signatures):
         raise InvalidSignature("webhook-id, webhook-timestamp and webhook-signature headers are required")
     if not _ID.fullmatch(msg_id):
-        raise InvalidSignature(f"webhook-id must be 1 to {MAX_ID_CHARS} visible ASCII characters "
-                               f"(got {len(msg_id)} characters)")
+        raise InvalidSignature(
+            f"webhook-id must be 1 to {MAX_ID_CHARS} visible ASCII characters (got {len(msg_id)} characters)"
+        )
     if not _TIMESTAMP.fullmatch(stamp):
         raise InvalidSignature("webhook-timestamp must be Unix seconds (at most 20 digits)")
     parts = signatures.split()
     if len(parts) > MAX_SIGNATURES or not all(_SIGNATURE.fullmatch(part) for part in parts):
-        raise InvalidSignature(f"webhook-signature must be up to {MAX_SIGNATURES} space-separated "
-                               "`v1,<base64>` entries")
+        raise InvalidSignature(
+            f"webhook-signature must be up to {MAX_SIGNATURES} space-separated `v1,<base64>` entries"
+        )
     return SignedHeaders(msg_id, int(stamp), tuple(parts))
 
 
-def verify(secrets: Sequence[str], headers: Mapping[str, str], body: bytes, *, tolerance_s: float,
-           now: float) -> str:
+def verify(secrets: Sequence[str], headers: Mapping[str, str], body: bytes, *, tolerance_s: float, now: float) -> str:
     """Check a signed message; returns its `webhook-id`.
 
     Raises `InvalidSignature` (401) for missing or malformed headers or no matching signature, and
@@ -108,6 +111,7 @@ def verify(secrets: Sequence[str], headers: Mapping[str, str], body: bytes, *, t
     if not any(hmac.compare_digest(mine, theirs) for mine in expected for theirs in given):
         raise InvalidSignature("no signature matches")
     if abs(now - signed.timestamp) > tolerance_s:
-        raise StaleTimestamp(f"webhook-timestamp is {int(now - signed.timestamp)} s off; at most {tolerance_s:g} s "
-                             "is accepted")
+        raise StaleTimestamp(
+            f"webhook-timestamp is {int(now - signed.timestamp)} s off; at most {tolerance_s:g} s is accepted"
+        )
     return signed.msg_id

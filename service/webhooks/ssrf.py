@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import httpx
 
@@ -72,10 +72,15 @@ def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
 
 
 def _reason(ip: IPAddress) -> str | None:
-    for reason, hit in (("metadata", ip in METADATA), ("loopback", ip.is_loopback),
-                        ("link-local", ip.is_link_local), ("private", ip.is_private),
-                        ("multicast", ip.is_multicast), ("unspecified", ip.is_unspecified),
-                        ("non-public", not ip.is_global)):
+    for reason, hit in (
+        ("metadata", ip in METADATA),
+        ("loopback", ip.is_loopback),
+        ("link-local", ip.is_link_local),
+        ("private", ip.is_private),
+        ("multicast", ip.is_multicast),
+        ("unspecified", ip.is_unspecified),
+        ("non-public", not ip.is_global),
+    ):
         if hit:
             return reason
     return None
@@ -118,6 +123,8 @@ def check_url(url: str, allowed: frozenset[str], resolver: Resolver = resolve) -
     if parsed.host.lower() not in allowed:
         for address in addresses:
             if reason := refusal(address):
-                raise UnsafeUrl(f"{url!r}: {parsed.host} resolves to {address}, a {reason} address; add the host "
-                                "to WIREBRIEF_WEBHOOK_ALLOWED_HOSTS to allow it")
+                raise UnsafeUrl(
+                    f"{url!r}: {parsed.host} resolves to {address}, a {reason} address; add the host "
+                    "to WIREBRIEF_WEBHOOK_ALLOWED_HOSTS to allow it"
+                )
     return Target(url=parsed, addresses=tuple(addresses))

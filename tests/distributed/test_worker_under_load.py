@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from jobs.support import english_items, wait_until
 
+from service.common.owners import ANONYMOUS
 from service.config import Settings
 from service.db import Database
 from service.distributed.app import make_celery
@@ -49,6 +50,7 @@ def test_children_get_the_start_timeout_setting(settings: Settings) -> None:
 PARENT_PROBE = """
 import sys
 from celery import Celery
+from service.common.owners import ANONYMOUS
 from service.config import Settings
 from service.distributed.worker import run_worker
 
@@ -78,7 +80,7 @@ def test_a_worker_completes_a_job_while_every_cpu_is_busy(
     db.upgrade()
     store = JobStore(db)
     items = [JobItemIn.model_validate(item) for item in english_items(3)]
-    job, _ = store.create(items, endpoint_id=None, events=[], idempotency_key=None, fingerprint="load")
+    job, _ = store.create(ANONYMOUS, items, endpoint_id=None, events=[], idempotency_key=None, fingerprint="load")
     broker = Broker.from_settings(db, worker_settings.broker, worker_settings.jobs)
     broker.submit(job.id)
 
