@@ -39,6 +39,12 @@ from .translate import Translation, translate
 
 Format = Literal["text", "html"]
 
+#: One sentence per script the detector's candidates use: detecting them loads every language model it needs.
+_WARM_UP_TEXTS = (
+    "The council approved the budget on Tuesday after a long debate.",
+    "Городской совет утвердил бюджет во вторник после долгих споров.",
+)
+
 
 def has_content(text: str) -> bool:
     """Whether `text` holds anything but whitespace, control and format characters (NUL, BOM, zero-width ...)."""
@@ -248,6 +254,12 @@ class Pipeline:
             engine_name=settings.detector,
             routing=self.routing,
         )
+
+    def warm_up(self) -> None:
+        """Load the detector's language models now (seconds, holding the GIL), not inside a first request where
+        every other request of the process would wait for it."""
+        for sample in _WARM_UP_TEXTS:
+            self._detect(sample, None)
 
     def detectable_codes(self) -> frozenset[str]:
         """Languages detection can return (others must be given as `source_lang`)."""

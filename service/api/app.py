@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
 from ..config import Settings, get_settings
@@ -31,6 +32,7 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
         app.state.settings = settings
         app.state.server_settings = settings.server
         app.state.pipeline = pipeline or Pipeline.from_settings(settings)
+        await run_in_threadpool(app.state.pipeline.warm_up)  # before the first request, not inside it
         app.state.db = Database.from_settings(settings.storage)
         if settings.migrate_on_start:
             app.state.db.upgrade()

@@ -79,7 +79,7 @@ def test_a_200_item_job_completes_and_matches_the_embedded_mode(cluster: Cluster
         created = httpx.post(f"{base}/v1/jobs", json={"items": items}, timeout=60)
         assert created.status_code == 201, created.text
         embedded_id = created.json()["id"]
-        wait_until(lambda: httpx.get(f"{base}/v1/jobs/{embedded_id}").json()["status"] == "completed",
+        wait_until(lambda: httpx.get(f"{base}/v1/jobs/{embedded_id}", timeout=30).json()["status"] == "completed",
                    timeout=300, interval=0.25, what="the embedded job")
         embedded = [json.loads(line) for line in httpx.get(f"{base}/v1/jobs/{embedded_id}/results",
                                                            timeout=60).text.splitlines()]
@@ -149,7 +149,7 @@ def test_a_dead_api_process_loses_nothing(cluster: Cluster, receiver: Receiver) 
     assert_exactly_once(cluster.results(job_id), items)
     # the new API process's /metrics reports the whole cluster's work, done by the workers
     metrics = {(s.name, s.labels.get("state")): s.value
-               for family in text_string_to_metric_families(httpx.get(f"{cluster.base}/metrics").text)
+               for family in text_string_to_metric_families(httpx.get(f"{cluster.base}/metrics", timeout=30).text)
                for s in family.samples}
     assert metrics[("wirebrief_job_items", "queued")] == metrics[("wirebrief_job_items", "running")] == 0
     assert metrics[("wirebrief_job_items", "done")] >= 40
