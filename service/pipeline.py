@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from .backends import deadline
 from .backends.pool import ModelPool
@@ -152,11 +152,19 @@ class Pipeline:
         self.server = settings.server
         self.translation_settings = settings.translation
         self.summary_settings = settings.summary
-        self.detection_settings = settings.detection
         self.text_settings = settings.text
         self.models = settings.models
         self.registry = registry
         self.routing = Routing.from_registry(registry)  # which model each language goes to: detection weighs it
+        rules = settings.detection
+        #: the detection rules of these settings, the same for a whole article and for its paragraphs
+        self.detection_rules: dict[str, Any] = {
+            "min_chars": rules.detect_min_chars,
+            "min_confidence": rules.detect_min_confidence,
+            "english_ratio": rules.detect_english_ratio,
+            "engine_name": rules.detector,
+            "routing": self.routing,
+        }
         self.pool = pool
         self.prompts = prompts
         self.cache: LRUCache[ArticleResult] = LRUCache(self.server.cache_max_entries)
@@ -244,16 +252,7 @@ class Pipeline:
         return self._detect(self.check_text(text), source_lang)
 
     def _detect(self, text: str, source_lang: str | None) -> Detection:
-        settings = self.detection_settings
-        return detect(
-            text,
-            override=source_lang,
-            min_chars=settings.detect_min_chars,
-            min_confidence=settings.detect_min_confidence,
-            english_ratio=settings.detect_english_ratio,
-            engine_name=settings.detector,
-            routing=self.routing,
-        )
+        return detect(text, override=source_lang, **self.detection_rules)
 
     def warm_up(self) -> None:
         """Load the detector's language models now (seconds, holding the GIL), not inside a first request where
@@ -263,7 +262,7 @@ class Pipeline:
 
     def detectable_codes(self) -> frozenset[str]:
         """Languages detection can return (others must be given as `source_lang`)."""
-        return detectable_codes(self.detection_settings.detector, self.routing)
+        return detectable_codes(self.detection_rules["engine_name"], self.routing)
 
     def translate(self, text: str, lang: str, translator: ModelSpec | None = None) -> Translation:
         """Translate with `translator` (a plan's), else with the model that serves `lang` on this machine."""
@@ -278,16 +277,7 @@ class Pipeline:
         """Indices of the paragraphs detected English without doubt; a short or unclear one is the article's."""
         if len(paragraphs) < 2:
             return frozenset()
-        settings = self.detection_settings
-        found = detect_paragraphs(
-            paragraphs,
-            document=document,
-            min_chars=settings.detect_min_chars,
-            min_confidence=settings.detect_min_confidence,
-            english_ratio=settings.detect_english_ratio,
-            engine_name=settings.detector,
-            routing=self.routing,
-        )
+        found = detect_paragraphs(paragraphs, document=document, **self.detection_rules)
         return frozenset(i for i, d in enumerate(found) if d.language.code == ENGLISH and not d.ambiguous)
 
     def _to_english(

@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 try:
     from testkit import tiny
 except ImportError:  # before the test kit left the package
-    from testkit import tiny  # type: ignore[no-redef]
+    from service.testing import tiny  # type: ignore[no-redef]
 
 from fastapi.testclient import TestClient
 
