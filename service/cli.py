@@ -139,7 +139,7 @@ def process(
 
 
 def _readable(path: Path, payload: dict) -> str:
-    lang = payload["language"]["language"]
+    lang = payload["language"]
     lines = [
         f"== {path}",
         f"language: {lang['name']} ({lang['code']}, {lang['confidence']:.2f})",

@@ -183,7 +183,9 @@ class JobSettings(BaseModel):
         "doubling per failure, up to this.",
     )
     job_shutdown_grace_s: float = Field(10.0, ge=0, description="On stop, wait this long for items in flight.")
-    job_page_max: int = Field(100, ge=1, description="Largest page of GET /v1/jobs and deliveries.")
+    job_page_max: int = Field(
+        100, ge=1, description="Largest page of every list (jobs, webhook endpoints and deliveries)."
+    )
     job_item_soft_time_limit_s: float = Field(
         540.0, gt=0, description="An item still running after this fails its try with item_timeout."
     )

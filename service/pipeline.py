@@ -251,6 +251,11 @@ class Pipeline:
     def detect(self, text: str, source_lang: str | None = None) -> Detection:
         return self._detect(self.check_text(text), source_lang)
 
+    def detect_body(self, body: str, format: Format = "text") -> Detection:
+        """The language of a request body as the whole pipeline would take it: read (a page's article, a
+        fragment's text), cleaned, then detected."""
+        return self._detect(self._clean_source(self.read(body, format)).text, None)
+
     def _detect(self, text: str, source_lang: str | None) -> Detection:
         return detect(text, override=source_lang, **self.detection_rules)
 

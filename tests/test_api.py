@@ -24,7 +24,7 @@ def test_norwegian_reference_article(client: TestClient) -> None:
     response = post_text(client, raw)
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["language"]["language"]["code"] == "no"
+    assert body["language"]["code"] == "no"
     translation = body["translation"]
     assert translation["model"] == GMQ and translation["source_lang"] == "no"
     cleaned = body["cleaning"]["text"]
@@ -41,7 +41,7 @@ def test_norwegian_reference_article(client: TestClient) -> None:
 @pytest.mark.parametrize("path", ENGLISH_SEEDS, ids=lambda p: p.name)
 def test_english_seeds_are_not_translated(client: TestClient, path: Path) -> None:
     body = post_text(client, seed_text(path)).json()
-    assert body["language"]["language"]["code"] == "en"
+    assert body["language"]["code"] == "en"
     assert body["translation"] is None
 
 
@@ -75,8 +75,10 @@ def test_title_is_translated_and_used_as_headline(client: TestClient) -> None:
 
 def test_detect_endpoint(client: TestClient) -> None:
     body = client.post("/v1/detect", json={"text": seed_text(NORWEGIAN_SEED)}).json()
-    assert body["language"] == {"code": "no", "name": "Norwegian", "confidence": body["language"]["confidence"]}
-    assert body["candidates"][0]["code"] == "no" and body["source"] == "detected"
+    language = body["language"]
+    assert (language["code"], language["name"], language["source"]) == ("no", "Norwegian", "detected")
+    assert language["candidates"][0] == {"code": "no", "name": "Norwegian", "confidence": language["confidence"]}
+    assert body["warnings"] == [] and set(body) == {"language", "warnings"}
 
 
 def test_translate_passes_english_through(client: TestClient) -> None:
@@ -93,14 +95,16 @@ def test_translate_norwegian(client: TestClient) -> None:
 
 
 def test_summarize_endpoint_extractive(client: TestClient) -> None:
-    body = client.post("/v1/summarize", json={"text": seed_text(SEED_FILES[0]), "method": "extractive",
-                                              "style": "brief"}).json()
+    body = client.post("/v1/summarize", json={"text": seed_text(SEED_FILES[0]),
+                                              "summary": {"method": "extractive", "style": "brief"}}).json()
     assert body["summary"]["method"] == "extractive" and body["summary"]["style"] == "brief"
     assert body["summary"]["word_count"] <= 50
 
 
 def test_languages(client: TestClient) -> None:
-    rows = {row["code"]: row for row in client.get("/v1/languages").json()}
+    page = client.get("/v1/languages").json()
+    assert page["has_more"] is False and page["next_after"] is None
+    rows = {row["code"]: row for row in page["data"]}
     assert rows["no"]["model"] == "opus-mt-gmq-en" and rows["no"]["detectable"] is True
     assert rows["nb"]["model"] == "opus-mt-gmq-en" and rows["nb"]["detectable"] is False
     assert rows["de"] == {"code": "de", "name": "German", "model": "opus-mt-mul-en", "preferred_model": "opus-mt-de-en",
@@ -190,11 +194,41 @@ def test_bad_input(client: TestClient, name: str, content_type: str, body: bytes
     assert client.get("/health").status_code == 200, "the service still serves the next request"
 
 
-@pytest.mark.parametrize("path", ["/v1/detect", "/v1/translate", "/v1/summarize"])
-def test_step_endpoints_take_json_only(client: TestClient, path: str) -> None:
-    response = post_text(client, "Hei.", path)
-    assert response.status_code == 415 and response.json()["error"]["code"] == "unsupported_media_type"
+#: The same options as a JSON body and as a text body's query string.
+EXTRACTIVE_BRIEF = {"style": "brief", "method": "extractive"}
+SAME_OPTIONS = {
+    "/v1/articles": ({"source_lang": "no", "summary": EXTRACTIVE_BRIEF},
+                     {"source_lang": "no", "summary.style": "brief", "summary.method": "extractive"}),
+    "/v1/detect": ({}, {}),
+    "/v1/translate": ({"source_lang": "no", "clean": False}, {"source_lang": "no", "clean": "false"}),
+    "/v1/summarize": ({"summary": EXTRACTIVE_BRIEF}, {"summary.style": "brief", "summary.method": "extractive"}),
+}
+
+
+@pytest.mark.parametrize("path", list(SAME_OPTIONS))
+def test_every_text_route_takes_the_same_bodies(client: TestClient, path: str) -> None:
+    """JSON, or the text as the body with the options in the query under the JSON names: the same answer."""
+    text = seed_text(NORWEGIAN_SEED)
+    options, query = SAME_OPTIONS[path]
+    as_json = client.post(path, json={"text": text, **options})
+    as_text = client.post(path, params=query, content=text.encode(), headers={"Content-Type": "text/plain"})
+    assert as_json.status_code == as_text.status_code == 200, (as_json.text, as_text.text)
+    varies = {"timings_ms", "cached"}
+    assert {k: v for k, v in as_text.json().items() if k not in varies} == {
+        k: v for k, v in as_json.json().items() if k not in varies}
     assert client.post(path, json={"text": ""}).json()["error"]["code"] == "empty_text"
+
+
+def test_text_body_options_are_checked_like_json(client: TestClient) -> None:
+    plain = {"Content-Type": "text/plain"}
+    unknown = client.post("/v1/summarize", params={"summary.tone": "dry"}, content=b"Hei.", headers=plain)
+    assert unknown.status_code == 422 and "summary.tone" in unknown.json()["error"]["message"]
+    twice = client.post("/v1/articles", params={"text": "x"}, content=b"Hei.", headers=plain)
+    assert twice.status_code == 400 and twice.json()["error"]["code"] == "bad_request"
+    beside_json = client.post("/v1/detect", params={"source_lang": "no"}, json={"text": "Hei."})
+    assert beside_json.status_code == 400 and "source_lang" in beside_json.json()["error"]["message"]
+    bad_bool = client.post("/v1/articles", params={"translate": "yes"}, content=b"Hei.", headers=plain)
+    assert bad_bool.status_code == 422 and "translate" in bad_bool.json()["error"]["message"]
 
 
 def test_article_char_limit(tiny_models, tmp_path: Path) -> None:

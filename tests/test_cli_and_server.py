@@ -32,7 +32,7 @@ def test_process_json_and_out_folder(settings, tmp_path: Path) -> None:
                    "--out", str(tmp_path)], _env(settings))
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [line["language"]["language"]["code"] for line in lines] == ["no", "en"]
+    assert [line["language"]["code"] for line in lines] == ["no", "en"]
     assert lines[0]["translation"]["model"] == "Helsinki-NLP/opus-mt-gmq-en"
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{p.stem}.json" for p in (NORWEGIAN_SEED,
                                                                                             SEED_FILES[0]))
@@ -93,7 +93,7 @@ def test_real_server_serves_the_readme_call(server) -> None:
                           headers={"content-type": "text/plain"}, timeout=120)
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["language"]["language"]["code"] == "no"
+    assert body["language"]["code"] == "no"
     assert body["translation"]["model"] == "Helsinki-NLP/opus-mt-gmq-en"
     assert body["summary"]["word_count"] > 0
 

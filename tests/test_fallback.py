@@ -130,7 +130,7 @@ def test_without_the_catch_all_an_unserved_language_is_a_503_everywhere(unserved
         ready = client.get("/ready")
         assert ready.status_code == 503 and ready.json()["ready"] is False
         assert ready.json()["unserved_languages"] == ["de", "*"] and ready.json()["optional_missing"] == []
-        rows = {row["code"]: row for row in client.get("/v1/languages").json()}
+        rows = {row["code"]: row for row in client.get("/v1/languages").json()["data"]}
         for code, preferred in (("de", "opus-mt-de-en"), ("ja", "opus-mt-mul-en")):
             assert (rows[code]["model"], rows[code]["preferred_model"], rows[code]["fallback"]) == (None, preferred,
                                                                                                  False)

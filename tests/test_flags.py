@@ -137,7 +137,7 @@ def test_invented_number_in_abstractive_summary_is_flagged(client: TestClient, p
     monkeypatch.setattr(summarizer, "generate", lambda inputs, options: [
         "Two people were killed when artillery shells hit a factory in northern Kyiv, and 45 were injured."
         for _ in inputs])
-    body = client.post("/v1/summarize", json={"text": article, "source_lang": "en", "method": "abstractive"}).json()
+    body = client.post("/v1/summarize", json={"text": article, "source_lang": "en", "summary": {"method": "abstractive"}}).json()
     assert body["summary"]["flags"] == [{"sentence": 0, "kind": "unsupported_number", "source": None, "target": "45",
                                          "detail": "number '45' is not in the article"}]
     assert body["needs_review"] is True

@@ -25,7 +25,7 @@ router = APIRouter(prefix="/v1", tags=["articles"])
 async def process_article(
     request: Request, pipeline: Pipeline = Depends(get_pipeline), server: ServerSettings = Depends(get_server_settings)
 ) -> schemas.ArticleOut:
-    body = await article_body(request, schemas.ArticleIn, server.max_body_bytes, plain_text=True, html=True)
+    body = await article_body(request, schemas.ArticleIn, server.max_body_bytes)
     article = views.article_request(body)
     result = await run_in_threadpool(lambda: pipeline.process(article, timeout_s=server.request_timeout_s))
     return views.article(result, body.text)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import AsyncIterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import anyio
 from fastapi import Request
 from pydantic import BaseModel
 
 from ..config import ServerSettings
-from ..contracts.decoding import decode, parse_model
+from ..contracts.decoding import decode, parse_model, validate
 from ..contracts.schemas import Charged
 from ..errors import BadRequest, BodyTimeout, PayloadTooLarge, UnsupportedMediaType
 from ..pipeline import check_article
@@ -112,17 +112,48 @@ async def json_body(request: Request, model: type[Model], limit: int) -> Model:
     return parse_model(await read_limited(request, limit), model)
 
 
+def query_options(request: Request) -> dict[str, Any]:
+    """A text body's options from the query string, under the JSON body's names: `?source_lang=no&title=Oslo`,
+    dotted for nested options (`summary.style=brief`), `true`/`false`/`null` for booleans and null."""
+    options: dict[str, Any] = {}
+    for name, raw in request.query_params.multi_items():
+        value: Any = _QUERY_LITERALS.get(raw, raw)
+        *parents, leaf = name.split(".")
+        target = options
+        for parent in parents:
+            child = target.setdefault(parent, {})
+            if not isinstance(child, dict):
+                raise BadRequest(f"query parameter {name!r} sets an option inside {parent!r}, which is already set")
+            target = child
+        if leaf in target:
+            raise BadRequest(f"query parameter {name!r} is given twice")
+        target[leaf] = value
+    return options
+
+
+_QUERY_LITERALS: dict[str, Any] = {"true": True, "false": False, "null": None}
+
+
 async def json_or_text_body(
     request: Request, model: type[Model], limit: int, *, plain_text: bool = True, html: bool = False
 ) -> Model:
     """JSON validated as `model`, or (where allowed) a text/plain body taken as `{"text": body}` and a text/html
-    one as `{"text": body, "format": "html"}`; the charset parameter decodes both, utf-8 by default."""
+    one as `{"text": body, "format": "html"}`, with options from the query (`query_options`); the charset parameter
+    decodes both, utf-8 by default. A JSON body carries its options itself: a query beside it is refused."""
     kind, charset = media_type(request)
-    if kind == PLAIN and plain_text:
-        return model.model_validate({"text": decode(await read_limited(request, limit), charset)})
-    if kind == HTML and html:
-        return model.model_validate({"text": decode(await read_limited(request, limit), charset), "format": "html"})
+    if (kind == PLAIN and plain_text) or (kind == HTML and html):
+        options = query_options(request)
+        if "text" in options:
+            raise BadRequest("the text is the body: do not also send it as a query parameter")
+        if kind == HTML:
+            options.setdefault("format", "html")
+        raw = await read_limited(request, limit)
+        return validate({**options, "text": decode(raw, charset)}, model)
     if kind == JSON:
+        if request.query_params:
+            raise BadRequest(
+                f"options of a JSON body go in the body, not the query ({', '.join(sorted(request.query_params))})"
+            )
         return parse_model(await read_limited(request, limit), model)
     kinds = [
         name
@@ -142,17 +173,12 @@ async def charge(request: Request, characters: int) -> None:
         await meter.charge(characters)
 
 
-async def article_body(
-    request: Request, model: type[Article], limit: int, *, plain_text: bool = False, html: bool = False
-) -> Article:
-    """A body with a `text` field (JSON, with `plain_text` also text/plain, with `html` also text/html), checked and
+async def article_body(request: Request, model: type[Article], limit: int) -> Article:
+    """A body with a `text` field (JSON, text/plain or text/html, options in the query for the last two), checked and
     charged before any work: every text field (the title too) counts, so none can carry unmetered work past the
     limits. HTML is charged by its characters as sent, markup and all (the one count known before the work); its
     article is checked once read out."""
-    if plain_text or html:
-        body = await json_or_text_body(request, model, limit, plain_text=plain_text, html=html)
-    else:
-        body = await json_body(request, model, limit)
+    body = await json_or_text_body(request, model, limit, plain_text=True, html="format" in model.model_fields)
     if getattr(body, "format", "text") == "text":
         check_article(body.text, getattr(body, "title", None), request.app.state.server_settings)
     await charge(request, body.characters)

@@ -39,7 +39,7 @@ async def newsroom(request: Request, jobs: JobService = Depends(get_jobs)) -> Ho
         lambda: newsroom_draft(raw, jobs.pipeline, jobs.settings, callback=bool(settings.newsroom_callback_url))
     )
     if draft is None:
-        return HookAccepted(status="ignored", webhook_id=webhook_id, job_id=None)
+        return HookAccepted(state="ignored", webhook_id=webhook_id, job_id=None)
     job, created = await run_in_threadpool(
         lambda: jobs.submit(
             draft,
@@ -47,4 +47,4 @@ async def newsroom(request: Request, jobs: JobService = Depends(get_jobs)) -> Ho
             idempotency_key=idempotency_key(webhook_id),
         )
     )
-    return HookAccepted(status="accepted" if created else "duplicate", webhook_id=webhook_id, job_id=job.id)
+    return HookAccepted(state="accepted" if created else "duplicate", webhook_id=webhook_id, job_id=job.id)

@@ -91,7 +91,7 @@ def list_jobs(
     return jobs.page(owner, limit, after)
 
 
-@router.get("/jobs/{job_id}", response_model=JobOut, summary="A job's status, counts and ETA", responses=ERRORS)
+@router.get("/jobs/{job_id}", response_model=JobOut, summary="A job's state, counts and ETA", responses=ERRORS)
 def get_job(job_id: str, jobs: JobService = Depends(get_jobs), owner: Owner = Depends(get_owner)) -> JobOut:
     return jobs.get(job_id, owner)
 
@@ -108,7 +108,7 @@ def job_results(
     job_id: str, jobs: JobService = Depends(get_jobs), owner: Owner = Depends(get_owner)
 ) -> StreamingResponse:
     job, lines = jobs.results(job_id, owner)
-    return StreamingResponse(lines, media_type="application/jsonl", headers={"X-Job-Status": job.status})
+    return StreamingResponse(lines, media_type="application/jsonl", headers={"X-Job-State": job.state})
 
 
 @router.post(

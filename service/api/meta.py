@@ -72,8 +72,9 @@ async def ready(request: Request, pipeline: Pipeline = Depends(get_pipeline)) ->
     return JSONResponse(body.model_dump(), status_code=200 if body.ready else 503)
 
 
-@router.get("/v1/languages", response_model=list[schemas.LanguageEntry], summary="Languages and their models")
-async def languages(pipeline: Pipeline = Depends(get_pipeline)) -> list[schemas.LanguageEntry]:
+@router.get("/v1/languages", response_model=schemas.LanguagePage, summary="Languages and their models")
+async def languages(pipeline: Pipeline = Depends(get_pipeline)) -> schemas.LanguagePage:
+    """Every language in one page (a short, fixed list), in the envelope every list has."""
     detectable = pipeline.detectable_codes()
     present = present_keys(pipeline.registry, pipeline.models.models_dir)
     entries = []
@@ -89,4 +90,4 @@ async def languages(pipeline: Pipeline = Depends(get_pipeline)) -> list[schemas.
                 detectable=code in detectable,
             )
         )
-    return entries
+    return schemas.LanguagePage(data=entries, has_more=False, next_after=None)

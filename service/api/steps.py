@@ -24,13 +24,13 @@ router = APIRouter(prefix="/v1", tags=["steps"])
     response_model=schemas.DetectOut,
     summary="Detect the language of a text",
     responses=PIPELINE_ERRORS,
-    openapi_extra=request_body(schemas.TextIn),
+    openapi_extra=request_body(schemas.TextIn, plain_text=True, html=True),
 )
 async def detect(
     request: Request, pipeline: Pipeline = Depends(get_pipeline), server: ServerSettings = Depends(get_server_settings)
 ) -> schemas.DetectOut:
     body = await article_body(request, schemas.TextIn, server.max_body_bytes)
-    detection = await run_in_threadpool(lambda: pipeline.detect(pipeline.clean(body.text).text))
+    detection = await run_in_threadpool(pipeline.detect_body, body.text, body.format)
     return views.detection(detection)
 
 
@@ -39,12 +39,12 @@ async def detect(
     response_model=schemas.TranslateOut,
     summary="Translate a text to English",
     responses=PIPELINE_ERRORS,
-    openapi_extra=request_body(schemas.TranslateIn, html=True),
+    openapi_extra=request_body(schemas.TranslateIn, plain_text=True, html=True),
 )
 async def translate(
     request: Request, pipeline: Pipeline = Depends(get_pipeline), server: ServerSettings = Depends(get_server_settings)
 ) -> schemas.TranslateOut:
-    body = await article_body(request, schemas.TranslateIn, server.max_body_bytes, html=True)
+    body = await article_body(request, schemas.TranslateIn, server.max_body_bytes)
     result = await run_in_threadpool(_translate, pipeline, views.translate_request(body), server.request_timeout_s)
     return views.translated(result)
 
@@ -59,7 +59,7 @@ def _translate(pipeline: Pipeline, request: TranslateRequest, timeout_s: float) 
     response_model=schemas.SummarizeOut,
     summary="Summarize a text in English",
     responses=PIPELINE_ERRORS,
-    openapi_extra=request_body(schemas.SummarizeIn),
+    openapi_extra=request_body(schemas.SummarizeIn, plain_text=True, html=True),
 )
 async def summarize(
     request: Request, pipeline: Pipeline = Depends(get_pipeline), server: ServerSettings = Depends(get_server_settings)
@@ -70,12 +70,13 @@ async def summarize(
         title=body.title,
         source_lang=body.source_lang,
         translate=False,
-        summary=SummaryRequest(style=body.style, method=body.method),
+        summary=SummaryRequest(style=body.summary.style, method=body.summary.method),
+        format=body.format,
     )
     result = await run_in_threadpool(lambda: pipeline.process(article, timeout_s=server.request_timeout_s))
     assert result.summary is not None  # a summary was asked for
     return schemas.SummarizeOut(
-        language=views.detection(result.language),
+        language=views.detected(result.language),
         summary=views.summary(result.summary, result.summary_flags),
         warnings=result.warnings,
         needs_review=result.needs_review,

@@ -12,7 +12,15 @@ from starlette.concurrency import run_in_threadpool
 
 from ..common.owners import Owner
 from ..contracts import schemas
-from ..webhooks.schemas import DeliveryOut, DeliveryPage, EndpointCreated, EndpointIn, EndpointOut, SecretOut
+from ..webhooks.schemas import (
+    DeliveryOut,
+    DeliveryPage,
+    EndpointCreated,
+    EndpointIn,
+    EndpointOut,
+    EndpointPage,
+    SecretOut,
+)
 from ..webhooks.service import WebhookService
 from .body import json_body
 from .deps import get_owner
@@ -43,11 +51,14 @@ async def create_endpoint(
     return await run_in_threadpool(hooks.create_endpoint, owner, body.url, list(body.events))  # resolves DNS
 
 
-@router.get("/endpoints", response_model=list[EndpointOut], summary="Registered endpoints (no secrets)")
+@router.get("/endpoints", response_model=EndpointPage, summary="Registered endpoints (no secrets), newest first")
 def list_endpoints(
-    hooks: WebhookService = Depends(get_webhooks), owner: Owner = Depends(get_owner)
-) -> list[EndpointOut]:
-    return hooks.list_endpoints(owner)
+    limit: int = Query(20, ge=1, description="Page size (at most WIREBRIEF_JOB_PAGE_MAX)."),
+    after: str | None = Query(None, description="`next_after` of the previous page."),
+    hooks: WebhookService = Depends(get_webhooks),
+    owner: Owner = Depends(get_owner),
+) -> EndpointPage:
+    return hooks.endpoint_page(owner, limit, after)
 
 
 @router.get("/endpoints/{endpoint_id}", response_model=EndpointOut, responses=NOT_FOUND)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
@@ -32,6 +32,14 @@ class Charged(Strict):
         return len(self.text) + len(getattr(self, "title", None) or "")
 
 
+Format = Literal["text", "html"]
+FORMAT: Any = Field(
+    "text",
+    description="html: `text` is a whole web page (its article and metadata are read out) or a CMS "
+    "fragment (translated in place, markup kept, in `translation.html`). A text/html body sets it.",
+)
+
+
 class SummaryOptions(Strict):
     style: str | None = Field(None, description="brief | standard | bullets (prompts/styles.toml)")
     method: Literal["abstractive", "extractive"] | None = Field(None, description="default: the service setting")
@@ -45,11 +53,7 @@ class ArticleIn(Charged):
     summary: SummaryOptions | Literal[False] | None = Field(
         default_factory=SummaryOptions, description="Summary options, or false for no summary."
     )
-    format: Literal["text", "html"] = Field(
-        "text",
-        description="html: `text` is a whole web page (its article and metadata are read out) or a CMS "
-        "fragment (translated in place, markup kept, in `translation.html`).",
-    )
+    format: Format = FORMAT
 
     @field_validator("summary", mode="before")
     @classmethod
@@ -62,25 +66,22 @@ class ArticleIn(Charged):
 
 class TextIn(Charged):
     text: str = Field(..., examples=[SEED_EXAMPLE])
+    format: Format = FORMAT
 
 
 class TranslateIn(Charged):
     text: str = Field(..., examples=[SEED_EXAMPLE])
     source_lang: str | None = None
     clean: StrictBool = Field(True, description="Strip web boilerplate first (not from an HTML fragment).")
-    format: Literal["text", "html"] = Field(
-        "text",
-        description="html: `text` is a whole web page (its article and metadata are read out) or a CMS "
-        "fragment (translated in place, markup kept, in `translation.html`).",
-    )
+    format: Format = FORMAT
 
 
 class SummarizeIn(Charged):
     text: str = Field(..., description="Any language; non-English text is translated first.")
     title: str | None = None
     source_lang: str | None = None
-    style: str | None = None
-    method: Literal["abstractive", "extractive"] | None = None
+    summary: SummaryOptions = Field(default_factory=SummaryOptions, description="The same options as /v1/articles.")
+    format: Format = FORMAT
 
 
 class LanguageOut(BaseModel):
@@ -89,11 +90,27 @@ class LanguageOut(BaseModel):
     confidence: float
 
 
+class DetectedLanguage(LanguageOut):
+    """The language a text was taken to be, flat: `language.code`, `language.confidence`."""
+
+    candidates: list[LanguageOut] = Field(..., description="Every language considered, most likely first.")
+    source: Literal["detected", "override"] = Field(..., description="override: the caller's `source_lang`.")
+
+
 class DetectOut(BaseModel):
-    language: LanguageOut
-    candidates: list[LanguageOut]
-    source: Literal["detected", "override"]
+    language: DetectedLanguage
     warnings: list[str]
+
+
+Item = TypeVar("Item")
+
+
+class Page(BaseModel, Generic[Item]):
+    """Every list the API returns: one page of `data`, oldest or newest first as the route says."""
+
+    data: list[Item]
+    has_more: bool
+    next_after: str | None = Field(..., description="Pass as `after` for the next page; null on the last one.")
 
 
 class RemovalOut(BaseModel):
@@ -176,7 +193,7 @@ _NEEDS_REVIEW = (
 
 
 class ArticleOut(BaseModel):
-    language: DetectOut
+    language: DetectedLanguage
     cleaning: CleaningOut
     translation: TranslationOut | None
     title: str | None
@@ -192,7 +209,7 @@ class ArticleOut(BaseModel):
 
 
 class TranslateOut(BaseModel):
-    language: DetectOut
+    language: DetectedLanguage
     translation: TranslationOut | None = Field(..., description="null when the text is already English.")
     text: str = Field(..., description="English text: the translation, or the input passed through.")
     warnings: list[str]
@@ -201,7 +218,7 @@ class TranslateOut(BaseModel):
 
 
 class SummarizeOut(BaseModel):
-    language: DetectOut
+    language: DetectedLanguage
     summary: SummaryOut
     warnings: list[str]
     needs_review: bool = Field(False, description=_NEEDS_REVIEW)
@@ -254,6 +271,10 @@ class LanguageEntry(BaseModel):
     preferred_model: str | None = Field(..., description="The model the registry names for it; null for English.")
     fallback: bool = Field(..., description="True when the catch-all model stands in for the missing preferred one.")
     detectable: bool
+
+
+class LanguagePage(Page[LanguageEntry]):
+    pass
 
 
 class ErrorBody(BaseModel):

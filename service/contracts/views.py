@@ -17,13 +17,19 @@ def language(candidate: Candidate) -> schemas.LanguageOut:
     return schemas.LanguageOut(code=candidate.code, name=candidate.name, confidence=candidate.confidence)
 
 
-def detection(result: Detection) -> schemas.DetectOut:
-    return schemas.DetectOut(
-        language=language(result.language),
+def detected(result: Detection) -> schemas.DetectedLanguage:
+    top = result.language
+    return schemas.DetectedLanguage(
+        code=top.code,
+        name=top.name,
+        confidence=top.confidence,
         candidates=[language(c) for c in result.candidates],
         source=result.source,
-        warnings=list(result.warnings),
     )
+
+
+def detection(result: Detection) -> schemas.DetectOut:
+    return schemas.DetectOut(language=detected(result), warnings=list(result.warnings))
 
 
 def cleaning(result: CleanResult, raw: str) -> schemas.CleaningOut:
@@ -77,7 +83,7 @@ def summary(result: Summary | None, found: Sequence[Flag] = ()) -> schemas.Summa
 
 def article(result: ArticleResult, raw: str) -> schemas.ArticleOut:
     return schemas.ArticleOut(
-        language=detection(result.language),
+        language=detected(result.language),
         cleaning=cleaning(result.cleaning, raw),
         translation=translation(result.translation, result.html),
         title=result.title,
@@ -93,7 +99,7 @@ def article(result: ArticleResult, raw: str) -> schemas.ArticleOut:
 
 def translated(result: TranslateResult) -> schemas.TranslateOut:
     return schemas.TranslateOut(
-        language=detection(result.language),
+        language=detected(result.language),
         translation=translation(result.translation, result.html),
         text=result.text,
         warnings=result.warnings,

@@ -48,7 +48,7 @@ class Announcer:
         counts = self.store.counts([job])[job.id]
         return {
             "job_id": job.id,
-            "status": job.state,
+            "state": job.state,
             "counts": counts.model_dump(exclude={"pending"}),
             "created_at": iso(job.created_at),
             "finished_at": iso(job.finished_at),
@@ -60,11 +60,11 @@ class Announcer:
         data: dict[str, Any] = {
             "job_id": item.job_id,
             "custom_id": item.custom_id,
-            "status": "succeeded" if isinstance(line, ResultLine) else "failed",
+            "state": "succeeded" if isinstance(line, ResultLine) else "failed",
             "links": self.links(item.job_id),
         }
         if isinstance(line, ResultLine):
-            data["language"] = line.result.language.language.code
+            data["language"] = line.result.language.code
             data["headline"] = line.result.summary.headline if line.result.summary else None
         else:
             data["error"] = line.error.model_dump() if line else None

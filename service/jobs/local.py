@@ -84,7 +84,7 @@ def _follow(jobs: JobService, job: JobOut) -> JobOut:
     """Show progress (items/s, ETA) until the job is final."""
     done = job.counts.completed + job.counts.failed
     with tqdm(total=job.counts.total, initial=done, unit="item", file=sys.stderr, dynamic_ncols=True) as bar:
-        while job.status in ("queued", "running"):
+        while job.state in ("queued", "running"):
             time.sleep(PROGRESS_EVERY_S)
             job = jobs.get(job.id, OPEN)
             now_done = job.counts.completed + job.counts.failed

@@ -6,12 +6,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, TypeAdapter
 
-from ..contracts.schemas import ArticleIn, ArticleOut, ErrorBody, Strict
+from ..contracts.schemas import ArticleIn, ArticleOut, ErrorBody, Page, Strict
 
 EventType = Literal["job.completed", "job.failed", "article.processed"]
 JOB_EVENTS: tuple[EventType, ...] = ("job.completed", "job.failed")  # what a job with a target gets by default
 ARTICLE_EVENT: EventType = "article.processed"
-JobStatus = Literal["queued", "running", "completed", "failed", "cancelled"]
+JobState = Literal["queued", "running", "completed", "failed", "cancelled"]
 
 
 class JobItemIn(ArticleIn):
@@ -51,7 +51,7 @@ class JobCounts(BaseModel):
 class JobOut(BaseModel):
     id: str
     object: Literal["job"] = "job"
-    status: JobStatus
+    state: JobState
     counts: JobCounts
     created_at: str
     started_at: str | None
@@ -62,10 +62,8 @@ class JobOut(BaseModel):
     results_url: str
 
 
-class JobPage(BaseModel):
-    data: list[JobOut]
-    has_more: bool
-    next_after: str | None = Field(..., description="Pass as `after` for the next page.")
+class JobPage(Page[JobOut]):
+    pass
 
 
 class ResultLine(BaseModel):

@@ -110,7 +110,7 @@ class JobService:
         counts = counts or self.store.counts([job])[job.id]
         return JobOut(
             id=job.id,
-            status=job.state,
+            state=job.state,
             counts=counts,
             created_at=iso(job.created_at) or "",
             started_at=iso(job.started_at),

@@ -69,15 +69,20 @@ class EndpointStore:
                 .limit(1)
             ).one_or_none()
 
-    def all(self, owner: Owner) -> list[Endpoint]:
+    def page(self, owner: Owner, limit: int, after: str | None) -> tuple[list[Endpoint], bool]:
+        """`owner`'s endpoints, newest first (ids sort by creation time); `after` is the last id of the previous
+        page."""
+        query = (
+            select(Endpoint)
+            .where(Endpoint.deleted_at.is_(None), visible(Endpoint.owner, owner))
+            .order_by(Endpoint.id.desc())
+            .limit(limit + 1)
+        )
+        if after:
+            query = query.where(Endpoint.id < after)
         with self.db.session() as session:
-            return list(
-                session.scalars(
-                    select(Endpoint)
-                    .where(Endpoint.deleted_at.is_(None), visible(Endpoint.owner, owner))
-                    .order_by(Endpoint.id)
-                )
-            )
+            rows = list(session.scalars(query))
+        return rows[:limit], len(rows) > limit
 
     def rotate(self, endpoint_id: str, owner: Owner) -> Endpoint:
         """A new secret; the old one keeps signing (second signature) for the grace period."""

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from ..contracts.schemas import Strict
+from ..contracts.schemas import Page, Strict
 from ..jobs.schemas import EventType
 
 ALL_EVENTS: list[EventType] = ["job.completed", "job.failed", "article.processed"]
@@ -42,7 +42,7 @@ class SecretOut(BaseModel):
 class AttemptOut(BaseModel):
     number: int
     at: str
-    status: int | None = Field(..., description="HTTP status; null when no response came.")
+    http_status: int | None = Field(..., description="The receiver's HTTP status; null when no response came.")
     latency_ms: float
     error: str | None
     retry_at: str | None
@@ -60,10 +60,12 @@ class DeliveryOut(BaseModel):
     payload: dict[str, Any]
 
 
-class DeliveryPage(BaseModel):
-    data: list[DeliveryOut]
-    has_more: bool
-    next_after: str | None
+class DeliveryPage(Page[DeliveryOut]):
+    pass
+
+
+class EndpointPage(Page[EndpointOut]):
+    pass
 
 
 class NewsroomArticle(BaseModel):
@@ -82,6 +84,6 @@ class NewsroomEvent(BaseModel):
 
 
 class HookAccepted(BaseModel):
-    status: Literal["accepted", "duplicate", "ignored"]
+    state: Literal["accepted", "duplicate", "ignored"]
     webhook_id: str
     job_id: str | None

@@ -17,7 +17,7 @@ from ..jobs.schemas import ARTICLE_EVENT
 from .deliveries import DeliveryStore
 from .endpoints import NEWSROOM_ENDPOINT, EndpointStore
 from .models import Attempt, Delivery, Endpoint
-from .schemas import AttemptOut, DeliveryOut, DeliveryPage, EndpointCreated, EndpointOut, SecretOut
+from .schemas import AttemptOut, DeliveryOut, DeliveryPage, EndpointCreated, EndpointOut, EndpointPage, SecretOut
 from .sender import Sender
 from .signing import parse_secrets
 from .ssrf import Resolver, UnsafeUrl, resolve
@@ -122,8 +122,11 @@ class WebhookService:
         endpoint = self.endpoints.create(owner.id, url, events)
         return EndpointCreated(**endpoint_view(endpoint).model_dump(), secret=endpoint.secret)
 
-    def list_endpoints(self, owner: Owner) -> list[EndpointOut]:
-        return [endpoint_view(e) for e in self.endpoints.all(owner)]
+    def endpoint_page(self, owner: Owner, limit: int, after: str | None = None) -> EndpointPage:
+        rows, has_more = self.endpoints.page(owner, min(limit, self.page_max), after)
+        return EndpointPage(
+            data=[endpoint_view(e) for e in rows], has_more=has_more, next_after=rows[-1].id if has_more else None
+        )
 
     def get_endpoint(self, endpoint_id: str, owner: Owner) -> EndpointOut:
         return endpoint_view(self.endpoints.get(endpoint_id, owner))
@@ -180,7 +183,7 @@ class WebhookService:
                 AttemptOut(
                     number=a.number,
                     at=iso(a.at) or "",
-                    status=a.status,
+                    http_status=a.status,
                     latency_ms=a.latency_ms,
                     error=a.error,
                     retry_at=iso(a.retry_at),

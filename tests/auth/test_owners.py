@@ -83,18 +83,18 @@ def test_jobs_are_their_owners(callers: tuple[Caller, Caller, Caller]) -> None:
     assert admin.get("/v1/jobs", params={"limit": 1}).json()["next_after"] == mine["id"]
 
     assert_not_found(b.post(f"/v1/jobs/{job['id']}/cancel"), "job", job["id"])
-    assert a.get(f"/v1/jobs/{job['id']}").json()["status"] == "queued"  # no worker runs here: untouched
+    assert a.get(f"/v1/jobs/{job['id']}").json()["state"] == "queued"  # no worker runs here: untouched
     cancelled = admin.post(f"/v1/jobs/{job['id']}/cancel")
-    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"
     assert a.post(f"/v1/jobs/{mine['id']}/cancel").status_code == 404
-    assert b.post(f"/v1/jobs/{mine['id']}/cancel").json()["status"] == "cancelled"
+    assert b.post(f"/v1/jobs/{mine['id']}/cancel").json()["state"] == "cancelled"
 
 
 @working
 def test_results_of_a_finished_job_stay_with_its_owner(callers: tuple[Caller, Caller, Caller]) -> None:
     a, b, admin = callers
     job = a.job(english_items(1))
-    wait_until(lambda: a.get(f"/v1/jobs/{job['id']}").json()["status"] == "completed", what="A's job to complete")
+    wait_until(lambda: a.get(f"/v1/jobs/{job['id']}").json()["state"] == "completed", what="A's job to complete")
     text = english_items(1)[0]["text"]
     assert text in a.get(f"/v1/jobs/{job['id']}/results").text
     assert text in admin.get(f"/v1/jobs/{job['id']}/results").text
@@ -109,9 +109,9 @@ def test_endpoints_are_their_owners(callers: tuple[Caller, Caller, Caller], keys
     theirs = b.endpoint("http://127.0.0.1:9/b")
     path = f"/v1/webhooks/endpoints/{endpoint['id']}"
 
-    assert [e["id"] for e in a.get("/v1/webhooks/endpoints").json()] == [endpoint["id"]]
-    assert [e["id"] for e in b.get("/v1/webhooks/endpoints").json()] == [theirs["id"]]
-    assert [e["id"] for e in admin.get("/v1/webhooks/endpoints").json()] == [endpoint["id"], theirs["id"]]
+    assert [e["id"] for e in a.get("/v1/webhooks/endpoints").json()["data"]] == [endpoint["id"]]
+    assert [e["id"] for e in b.get("/v1/webhooks/endpoints").json()["data"]] == [theirs["id"]]
+    assert [e["id"] for e in admin.get("/v1/webhooks/endpoints").json()["data"]] == [theirs["id"], endpoint["id"]]
     assert a.get(path).status_code == 200 and admin.get(path).status_code == 200
     assert_not_found(b.get(path), "webhook endpoint", endpoint["id"])
 
@@ -217,9 +217,9 @@ def test_the_newsroom_hook_has_its_own_idempotency_keys(newsroom_app) -> None:  
                                "msg_x", secret)
     accepted = client.post("/v1/hooks/newsroom", content=raw, headers=headers)
     assert accepted.status_code == 202, accepted.text
-    assert accepted.json()["status"] == "accepted" and accepted.json()["job_id"] != squatter["id"]
+    assert accepted.json()["state"] == "accepted" and accepted.json()["job_id"] != squatter["id"]
     again = client.post("/v1/hooks/newsroom", content=raw, headers=headers)
-    assert again.json()["status"] == "duplicate" and again.json()["job_id"] == accepted.json()["job_id"]
+    assert again.json()["state"] == "duplicate" and again.json()["job_id"] == accepted.json()["job_id"]
 
     newsroom_job = accepted.json()["job_id"]
     assert_not_found(caller.get(f"/v1/jobs/{newsroom_job}"), "job", newsroom_job)

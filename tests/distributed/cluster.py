@@ -92,7 +92,7 @@ class Cluster:
     def wait_final(self, job_id: str, timeout: float) -> dict[str, Any]:
         def final() -> dict[str, Any] | None:
             job = self.job(job_id)
-            return job if job["status"] in ("completed", "failed", "cancelled") else None
+            return job if job["state"] in ("completed", "failed", "cancelled") else None
 
         return wait_until(final, timeout=timeout, interval=0.25, what=f"job {job_id} to finish (logs: {self.logs})")
 

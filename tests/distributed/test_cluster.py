@@ -68,7 +68,7 @@ def test_a_200_item_job_completes_and_matches_the_embedded_mode(cluster: Cluster
     items = mixed_items(200, "m")
     job_id = cluster.submit(items)
     job = cluster.wait_final(job_id, timeout=300)
-    assert job["status"] == "completed"
+    assert job["state"] == "completed"
     assert job["counts"] == {"total": 200, "completed": 200, "failed": 0, "cancelled": 0, "pending": 0}
     distributed = cluster.results(job_id)
     assert_exactly_once(distributed, items)
@@ -79,7 +79,7 @@ def test_a_200_item_job_completes_and_matches_the_embedded_mode(cluster: Cluster
         created = httpx.post(f"{base}/v1/jobs", json={"items": items}, timeout=60)
         assert created.status_code == 201, created.text
         embedded_id = created.json()["id"]
-        wait_until(lambda: httpx.get(f"{base}/v1/jobs/{embedded_id}", timeout=30).json()["status"] == "completed",
+        wait_until(lambda: httpx.get(f"{base}/v1/jobs/{embedded_id}", timeout=30).json()["state"] == "completed",
                    timeout=300, interval=0.25, what="the embedded job")
         embedded = [json.loads(line) for line in httpx.get(f"{base}/v1/jobs/{embedded_id}/results",
                                                            timeout=60).text.splitlines()]
@@ -105,7 +105,7 @@ def test_a_worker_killed_mid_job_loses_no_item_and_doubles_none(cluster: Cluster
     cluster.kill_worker(victim)
 
     job = cluster.wait_final(job_id, timeout=240)
-    assert job["counts"]["completed"] == 40 and job["status"] == "completed"
+    assert job["counts"]["completed"] == 40 and job["state"] == "completed"
     assert_exactly_once(cluster.results(job_id), items)
     with engine.connect() as connection:
         attempts = dict(connection.execute(select(Item.custom_id, Item.attempts).where(Item.job_id == job_id)).all())
@@ -127,7 +127,7 @@ def test_a_redis_restart_mid_job_does_not_stop_the_job(cluster: Cluster) -> None
     wait_until(lambda: cluster.job(job_id)["counts"]["completed"] >= 10, timeout=120, what="10 items done")
     cluster.redis.restart(down_s=2.0)
     job = cluster.wait_final(job_id, timeout=240)
-    assert job["status"] == "completed" and job["counts"]["completed"] == 80
+    assert job["state"] == "completed" and job["counts"]["completed"] == 80
     assert_exactly_once(cluster.results(job_id), items)
 
 

@@ -47,7 +47,7 @@ def test_b_cannot_read_as_job_while_workers_process_it(settings: Settings, postg
                 seen_by_b.add(httpx.get(f"{base}{path}", headers=bearer(b), timeout=10).status_code)
             listed = httpx.get(f"{base}/v1/jobs", headers=bearer(b), timeout=10).json()["data"]
             assert listed == []
-            return httpx.get(f"{base}/v1/jobs/{job_id}", headers=bearer(a), timeout=10).json()["status"] == "completed"
+            return httpx.get(f"{base}/v1/jobs/{job_id}", headers=bearer(a), timeout=10).json()["state"] == "completed"
 
         wait_until(finished, timeout=120, interval=0.2, what=f"job {job_id} to complete (logs: {cluster.logs})")
         assert seen_by_b == {404}

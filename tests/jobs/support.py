@@ -50,7 +50,7 @@ def wait_until(check: Callable[[], T], *, timeout: float = 30.0, interval: float
 def wait_final(client: TestClient, job_id: str, timeout: float = 60.0) -> dict[str, Any]:
     def final() -> dict[str, Any] | None:
         job = client.get(f"/v1/jobs/{job_id}").json()
-        return job if job["status"] in ("completed", "failed", "cancelled") and not job["counts"]["pending"] else None
+        return job if job["state"] in ("completed", "failed", "cancelled") and not job["counts"]["pending"] else None
 
     return wait_until(final, timeout=timeout, what=f"job {job_id} to finish")
 

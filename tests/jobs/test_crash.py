@@ -80,7 +80,7 @@ def test_kill_9_mid_job_then_restart_does_every_item_exactly_once(settings, tmp_
     assert before["counts"]["completed"] < ITEMS, "the job must still be running when the server is killed"
 
     with serve(env, log) as (base, _):
-        final = wait_until(lambda: (s := job_state(base, job["id"]))["status"] == "completed" and s,
+        final = wait_until(lambda: (s := job_state(base, job["id"]))["state"] == "completed" and s,
                            timeout=120, interval=0.2, what="the job to finish after the restart")
         lines = [json.loads(line) for line in httpx.get(f"{base}/v1/jobs/{job['id']}/results", timeout=30)
                  .text.splitlines()]

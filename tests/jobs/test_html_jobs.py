@@ -29,7 +29,7 @@ def test_html_items_in_a_jsonl_upload(make_client) -> None:
                                                                   if k != "custom_id"}).json() for item in items}
     response = client.post("/v1/jobs", content=jsonl(items), headers=JSONL_TYPE)
     assert response.status_code == 201, response.text
-    assert wait_final(client, response.json()["id"])["status"] == "completed"
+    assert wait_final(client, response.json()["id"])["state"] == "completed"
     lines = {line["custom_id"]: line for line in result_lines(client, response.json()["id"])}
     for custom_id, result in direct.items():
         assert strip(lines[custom_id]["result"]) == strip(result), custom_id
@@ -44,7 +44,7 @@ def test_html_items_are_checked_as_html_at_intake(make_client) -> None:
     long_markup = f'<p data-tracking="{"x" * 300}">Bystyret i Oslo møttes tirsdag for å diskutere budsjettet.</p>'
     response = client.post("/v1/jobs", json={"items": [{**line, "text": long_markup}]})
     assert response.status_code == 201, response.text
-    assert wait_final(client, response.json()["id"])["status"] == "completed"
+    assert wait_final(client, response.json()["id"])["state"] == "completed"
     response = client.post("/v1/jobs", json={"items": [{**line, "text": " "}]})
     assert response.status_code == 422 and response.json()["error"]["message"].startswith("items[0]: the HTML is empty")
     response = client.post("/v1/jobs", content=json.dumps({**line, "format": "pdf"}).encode(), headers=JSONL_TYPE)

@@ -28,12 +28,12 @@ def test_json_job_results_have_the_articles_shape(make_client) -> None:
     assert response.status_code == 201, response.text
     job = response.json()
     assert response.headers["location"] == f"/v1/jobs/{job['id']}"
-    assert job["status"] == "queued" and job["counts"] == {"total": 3, "completed": 0, "failed": 0, "cancelled": 0,
+    assert job["state"] == "queued" and job["counts"] == {"total": 3, "completed": 0, "failed": 0, "cancelled": 0,
                                                            "pending": 3}
     assert job["events"] == [] and job["webhook_endpoint_id"] is None
 
     done = wait_final(client, job["id"])
-    assert done["status"] == "completed"
+    assert done["state"] == "completed"
     assert done["counts"] == {"total": 3, "completed": 3, "failed": 0, "cancelled": 0, "pending": 0}
     assert done["created_at"] <= done["started_at"] <= done["finished_at"] and done["eta_seconds"] is None
 
@@ -150,18 +150,18 @@ def test_partial_results_then_cancel_keeps_what_is_done(make_client) -> None:
         return state if state["counts"]["completed"] >= 2 else None
 
     running = wait_until(some_done, what="two items done")
-    assert running["status"] == "running" and running["eta_seconds"] > 0
+    assert running["state"] == "running" and running["eta_seconds"] > 0
     partial = client.get(f"/v1/jobs/{job['id']}/results")
-    assert partial.headers["x-job-status"] == "running"
+    assert partial.headers["x-job-state"] == "running"
     ids = [json.loads(line)["custom_id"] for line in partial.text.splitlines()]
     assert len(ids) >= 2 and ids == [item["custom_id"] for item in items[:len(ids)]], "one worker: in order"
 
     cancelled = client.post(f"/v1/jobs/{job['id']}/cancel")
-    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"
     final = wait_final(client, job["id"])  # the item in flight at cancel time finishes and is kept
     counts = final["counts"]
     assert counts["completed"] >= len(ids) and counts["completed"] + counts["cancelled"] == 30
-    assert counts["failed"] == 0 and counts["cancelled"] > 0 and final["status"] == "cancelled"
+    assert counts["failed"] == 0 and counts["cancelled"] > 0 and final["state"] == "cancelled"
     lines = result_lines(client, job["id"])
     assert [line["custom_id"] for line in lines] == [item["custom_id"] for item in items[:counts["completed"]]]
     again = client.post(f"/v1/jobs/{job['id']}/cancel")  # docs/JOBS.md: 409 once the job has ended
@@ -183,7 +183,7 @@ def test_a_failed_item_records_its_error_and_the_job_goes_on(make_client) -> Non
              english_items(2, prefix="b")[1]]
     job = client.post("/v1/jobs", json={"items": items}).json()
     done = wait_final(client, job["id"])
-    assert done["status"] == "completed" and done["counts"]["completed"] == 2 and done["counts"]["failed"] == 1
+    assert done["state"] == "completed" and done["counts"]["completed"] == 2 and done["counts"]["failed"] == 1
     lines = result_lines(client, job["id"])
     assert [line["type"] for line in lines] == ["result", "error", "result"]
     assert lines[1]["custom_id"] == "credit" and lines[1]["attempts"] == 1, "bad input is not retried"
@@ -225,7 +225,7 @@ def test_transient_errors_retry_up_to_the_bound_then_the_job_fails(make_client) 
     job = client.post("/v1/jobs", json={"items": [{"custom_id": "de", "source_lang": "de", "summary": EXTRACTIVE,
                                                    "text": "Der Stadtrat hat am Dienstag den Haushalt beschlossen."}]})
     done = wait_final(client, job.json()["id"])
-    assert done["status"] == "failed" and done["counts"]["failed"] == 1
+    assert done["state"] == "failed" and done["counts"]["failed"] == 1
     [line] = result_lines(client, done["id"])
     assert line["type"] == "error" and line["attempts"] == 3 and line["error"]["code"] == "model_unavailable"
 

@@ -73,7 +73,7 @@ def test_writes_to_a_read_only_store_are_503_and_every_item_runs_exactly_once_af
         "a traceback only for the first failure of a run"
 
     done = wait_final(client, job_id, timeout=120)
-    assert done["status"] == "completed" and done["counts"]["completed"] == len(items), done
+    assert done["state"] == "completed" and done["counts"]["completed"] == len(items), done
     lines = result_lines(client, job_id)
     assert Counter(line["custom_id"] for line in lines) == Counter(item["custom_id"] for item in items)
     assert {line["type"] for line in lines} == {"result"}, lines

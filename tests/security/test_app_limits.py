@@ -79,10 +79,10 @@ def test_cancelling_a_cancelled_job_is_409(make_app) -> None:  # noqa: ANN001 - 
     client = make_app()  # no job workers: the job stays queued until cancelled
     job = client.post("/v1/jobs", json={"items": [{"custom_id": "a", "text": TEXT}]}).json()
     first = client.post(f"/v1/jobs/{job['id']}/cancel")
-    assert first.status_code == 200 and first.json()["status"] == "cancelled"
+    assert first.status_code == 200 and first.json()["state"] == "cancelled"
     again = client.post(f"/v1/jobs/{job['id']}/cancel")
     assert again.status_code == 409 and error_code(again) == "conflict" and "already cancelled" in again.text
-    assert client.get(f"/v1/jobs/{job['id']}").json()["status"] == "cancelled"
+    assert client.get(f"/v1/jobs/{job['id']}").json()["state"] == "cancelled"
 
 
 SECRET = new_secret()

@@ -49,7 +49,7 @@ def test_endpoint_lifecycle(make_client, receiver: Receiver) -> None:
     assert created["id"].startswith("we_") and created["secret"].startswith("whsec_")
     Webhook(created["secret"])  # the reference accepts our secret format
     assert created["events"] == ["job.completed"] and created["disabled"] is False and created["managed"] is False
-    listed = client.get("/v1/webhooks/endpoints").json()
+    listed = client.get("/v1/webhooks/endpoints").json()["data"]
     assert [e["id"] for e in listed] == [created["id"]] and "secret" not in listed[0]
     assert client.get(f"/v1/webhooks/endpoints/{created['id']}").json()["url"] == receiver.url
     assert register(client, receiver.url)["events"] == ["job.completed", "job.failed", "article.processed"]
@@ -63,7 +63,7 @@ def test_endpoint_lifecycle(make_client, receiver: Receiver) -> None:
                      client.delete(f"/v1/webhooks/endpoints/{created['id']}"),
                      client.post(f"/v1/webhooks/endpoints/{created['id']}/rotate")):
         assert response.status_code == 404
-    assert len(client.get("/v1/webhooks/endpoints").json()) == 1
+    assert len(client.get("/v1/webhooks/endpoints").json()["data"]) == 1
     bad = client.post("/v1/webhooks/endpoints", json={"url": receiver.url, "events": ["job.exploded"]})
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_input"
 
@@ -81,7 +81,7 @@ def test_ssrf_guard_refuses_internal_urls_at_registration(make_client, url: str,
     response = client.post("/v1/webhooks/endpoints", json={"url": url})
     assert response.status_code == 422, response.text
     assert why in response.json()["error"]["message"]
-    assert client.get("/v1/webhooks/endpoints").json() == []
+    assert client.get("/v1/webhooks/endpoints").json() == {"data": [], "has_more": False, "next_after": None}
 
 
 def test_500_twice_then_200_is_three_attempts_one_success(make_client, receiver: Receiver) -> None:
@@ -97,14 +97,14 @@ def test_500_twice_then_200_is_three_attempts_one_success(make_client, receiver:
     for request in (first, second, third):
         payload = Webhook(endpoint["secret"]).verify(request.body, request.headers)
     assert payload["type"] == "job.completed" and set(payload) == {"type", "timestamp", "data"}
-    assert payload["data"]["job_id"] == job["id"] and payload["data"]["status"] == "completed"
+    assert payload["data"]["job_id"] == job["id"] and payload["data"]["state"] == "completed"
     assert payload["data"]["counts"] == {"total": 1, "completed": 1, "failed": 0, "cancelled": 0}
     assert payload["data"]["links"]["results"] == f"/v1/jobs/{job['id']}/results"
     assert second.at - first.at >= 0.1 and third.at - second.at >= 0.2, "the schedule is [0.1, 0.2]"
 
     [delivery] = settled(client)
     assert delivery["state"] == "succeeded" and delivery["event_type"] == "job.completed"
-    assert [a["status"] for a in delivery["attempts"]] == [500, 500, 200]
+    assert [a["http_status"] for a in delivery["attempts"]] == [500, 500, 200]
     assert [a["error"] for a in delivery["attempts"]] == ["HTTP 500", "HTTP 500", None]
     assert [a["number"] for a in delivery["attempts"]] == [1, 2, 3]
     assert all(a["latency_ms"] > 0 for a in delivery["attempts"])
@@ -118,7 +118,7 @@ def test_410_disables_the_endpoint(make_client, receiver: Receiver) -> None:
     endpoint = register(client, receiver.url)
     wait_final(client, submit(client, endpoint["id"])["id"])
     [delivery] = settled(client)
-    assert delivery["state"] == "failed" and [a["status"] for a in delivery["attempts"]] == [410]
+    assert delivery["state"] == "failed" and [a["http_status"] for a in delivery["attempts"]] == [410]
     state = client.get(f"/v1/webhooks/endpoints/{endpoint['id']}").json()
     assert state["disabled"] is True and "410" in state["disabled_reason"]
     refused = client.post("/v1/jobs", json={"items": english_items(1), "webhook_endpoint_id": endpoint["id"]})
@@ -135,7 +135,7 @@ def test_retry_after_is_honoured(make_client, receiver: Receiver) -> None:
     first, second = receiver.received(2)
     assert second.at - first.at >= 1.0, "the schedule says 0.1 s, the receiver asked for 1 s"
     [delivery] = settled(client)
-    assert [a["status"] for a in delivery["attempts"]] == [503, 200]
+    assert [a["http_status"] for a in delivery["attempts"]] == [503, 200]
 
 
 def test_an_exhausted_schedule_fails_and_redeliver_sends_it_again(make_client, receiver: Receiver) -> None:
@@ -151,7 +151,7 @@ def test_an_exhausted_schedule_fails_and_redeliver_sends_it_again(make_client, r
     again = client.post(f"/v1/webhooks/deliveries/{delivery['id']}/redeliver")
     assert again.status_code == 202 and again.json()["id"] == delivery["id"]
     [redone] = settled(client)
-    assert redone["state"] == "succeeded" and [a["status"] for a in redone["attempts"]] == [500, 500, 500, 200]
+    assert redone["state"] == "succeeded" and [a["http_status"] for a in redone["attempts"]] == [500, 500, 500, 200]
     assert {r.headers["webhook-id"] for r in receiver.requests} == {delivery["id"]}
     assert client.post("/v1/webhooks/deliveries/msg_nope/redeliver").status_code == 404
 
@@ -168,7 +168,7 @@ def test_pending_retries_survive_a_restart(settings, pipeline, tmp_path: Path, r
     assert len(receiver.requests) == 1, "stopped before the retry was due"
     with TestClient(create_app(app_settings, pipeline)) as client:
         [delivery] = settled(client)
-    assert delivery["id"] == pending["id"] and [a["status"] for a in delivery["attempts"]] == [500, 200]
+    assert delivery["id"] == pending["id"] and [a["http_status"] for a in delivery["attempts"]] == [500, 200]
     assert [r.headers["webhook-id"] for r in receiver.requests] == [pending["id"]] * 2
 
 
@@ -181,7 +181,7 @@ def test_the_guard_runs_again_at_delivery(settings, pipeline, tmp_path: Path, re
         submit(client, endpoint["id"])
         [delivery] = settled(client)
     assert delivery["state"] == "failed" and len(delivery["attempts"]) == 3
-    assert all(a["status"] is None and a["error"].startswith("refused:") and "loopback" in a["error"]
+    assert all(a["http_status"] is None and a["error"].startswith("refused:") and "loopback" in a["error"]
                for a in delivery["attempts"])
     assert receiver.requests == []
 
@@ -235,9 +235,9 @@ def test_article_processed_per_item_with_thin_payloads(make_client, receiver: Re
     payloads = [Webhook(endpoint["secret"]).verify(r.body, r.headers) for r in receiver.received(4)]
     articles = {p["data"]["custom_id"]: p["data"] for p in payloads if p["type"] == "article.processed"}
     assert sorted(articles) == ["a0", "a1", "credit"] and len(payloads) == 4
-    assert articles["a0"]["status"] == "succeeded" and articles["a0"]["language"] == "en"
+    assert articles["a0"]["state"] == "succeeded" and articles["a0"]["language"] == "en"
     assert articles["a0"]["headline"] and articles["a0"]["links"]["results"].endswith(f"{job['id']}/results")
-    assert articles["credit"]["status"] == "failed" and articles["credit"]["error"]["code"] == "empty_text"
+    assert articles["credit"]["state"] == "failed" and articles["credit"]["error"]["code"] == "empty_text"
     assert all(len(r.body) < 1000 for r in receiver.requests), "thin: links, not article text"
     [completed] = [p for p in payloads if p["type"] == "job.completed"]
     assert completed["data"]["counts"] == {"total": 3, "completed": 2, "failed": 1, "cancelled": 0}

@@ -48,16 +48,16 @@ def test_a_published_article_is_processed_and_the_result_delivered_signed(newsro
     response = post(newsroom, signed(published(), secret=PREVIOUS))  # a newsroom still on the old secret
     assert response.status_code == 202, response.text
     accepted = response.json()
-    assert accepted["status"] == "accepted" and accepted["webhook_id"] == "msg_cms_1"
+    assert accepted["state"] == "accepted" and accepted["webhook_id"] == "msg_cms_1"
     [request] = receiver.received(1)
     event = Webhook(SECRET).verify(request.body, request.headers)
     assert event["type"] == "article.processed"
-    assert event["data"]["custom_id"] == "cms-42" and event["data"]["status"] == "succeeded"
+    assert event["data"]["custom_id"] == "cms-42" and event["data"]["state"] == "succeeded"
     assert event["data"]["language"] == "no" and event["data"]["job_id"] == accepted["job_id"]
     [line] = result_lines(newsroom, accepted["job_id"])
     assert line["custom_id"] == "cms-42" and line["result"]["translation"]["source_lang"] == "no"
     assert event["data"]["headline"] == line["result"]["summary"]["headline"]
-    endpoints = newsroom.get("/v1/webhooks/endpoints").json()
+    endpoints = newsroom.get("/v1/webhooks/endpoints").json()["data"]
     assert [(e["id"], e["managed"]) for e in endpoints] == [("we_newsroom", True)]
     assert newsroom.delete("/v1/webhooks/endpoints/we_newsroom").status_code == 409
 
@@ -66,7 +66,7 @@ def test_a_repeated_webhook_id_is_acknowledged_once(newsroom, receiver: Receiver
     first = post(newsroom, signed(published())).json()
     again = post(newsroom, signed(published(), age_s=30))  # the sender's retry: same id and body, new timestamp
     assert again.status_code == 202
-    assert again.json() == {**first, "status": "duplicate"}
+    assert again.json() == {**first, "state": "duplicate"}
     wait_final(newsroom, first["job_id"])
     time.sleep(0.3)  # room for a second event, were one coming
     assert len(receiver.received(1)) == 1 and len(newsroom.get("/v1/jobs").json()["data"]) == 1
@@ -97,7 +97,7 @@ def test_refused_messages_process_nothing(newsroom, receiver: Receiver, message,
 
 def test_other_event_types_are_acknowledged_and_ignored(newsroom, receiver: Receiver) -> None:
     response = post(newsroom, signed({"type": "article.deleted", "data": {"id": "cms-42"}}))
-    assert response.status_code == 202 and response.json()["status"] == "ignored"
+    assert response.status_code == 202 and response.json()["state"] == "ignored"
     assert newsroom.get("/v1/jobs").json()["data"] == []
 
 
@@ -109,6 +109,6 @@ def test_without_a_secret_the_hook_is_off(make_client) -> None:
 def test_without_a_callback_the_article_is_still_processed(make_client) -> None:
     client = make_client(newsroom_secret=SECRET, summary_method="extractive")
     accepted = post(client, signed(published())).json()
-    done = wait_until(lambda: (j := client.get(f"/v1/jobs/{accepted['job_id']}").json())["status"] == "completed"
+    done = wait_until(lambda: (j := client.get(f"/v1/jobs/{accepted['job_id']}").json())["state"] == "completed"
                       and j, what="the newsroom job")
     assert done["webhook_endpoint_id"] is None and done["events"] == []
