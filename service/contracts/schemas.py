@@ -50,6 +50,10 @@ class ArticleIn(Charged):
         description="html: `text` is a whole web page (its article and metadata are read out) or a CMS "
         "fragment (translated in place, markup kept, in `translation.html`).",
     )
+    desk: StrictBool = Field(False, description="Also file the article to the story desk (GET /v1/stories).")
+    source: str | None = Field(
+        None, max_length=300, description="The outlet, for the story desk when the page does not name it."
+    )
 
     @field_validator("summary", mode="before")
     @classmethod
