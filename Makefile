@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install servers run test lint models bench bench-quick bench-workers bench-load eval-text eval-quality clean
+.PHONY: install servers run test lint models bench bench-quick bench-workers bench-load eval-text eval-quality eval-desk clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "wirebrief needs Python 3.11"'
@@ -67,6 +67,10 @@ EVAL_DATA ?= ../evaldata
 eval-text: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[eval]'
 	HF_HUB_OFFLINE=1 $(BIN)/python -m evals.text --data $(EVAL_DATA)
+
+## The story desk's clustering (pairwise P/R/F1 on WikiRef220) and filing time at 10,000 stories (docs/DESK.md)
+eval-desk: install
+	HF_HUB_OFFLINE=1 $(BIN)/python -m evals.text.desk --data $(EVAL_DATA)
 
 ## Translation (FLORES-200 devtest) and summary (CNN/DailyMail test) quality with the real weights, from local
 ## files only (docs/QUALITY.md): make eval-quality FLORES=DIR CNNDM=FILE [EVAL_QUALITY_ARGS="--limit 200"]

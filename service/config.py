@@ -286,6 +286,22 @@ class ObservabilitySettings(BaseModel):
     metrics_enabled: bool = Field(True, description="Serve Prometheus metrics at /metrics.")
 
 
+class DeskSettings(BaseModel):
+    """The story desk: how articles are filed into stories."""
+
+    desk_window_hours: float = Field(
+        72.0, gt=0, description="An article joins only stories with a member this close to it in time."
+    )
+    desk_threshold: float = Field(
+        0.19, ge=0, le=1, description="Lowest score (text, names and numbers together) to join a story."
+    )
+    desk_text_weight: float = Field(0.7, ge=0, description="Weight of TF-IDF cosine similarity in the score.")
+    desk_names_weight: float = Field(0.25, ge=0, description="Weight of shared capitalised names in the score.")
+    desk_numbers_weight: float = Field(0.05, ge=0, description="Weight of shared numbers in the score.")
+    desk_brief_sentences: int = Field(6, ge=1, description="Sentences a story's brief is drawn from.")
+    desk_max_members: int = Field(200, ge=1, description="Members a story's brief and facts read (newest first).")
+
+
 class Settings(
     BaseSettings,
     ServerSettings,
@@ -300,6 +316,7 @@ class Settings(
     DistributedSettings,
     AccessSettings,
     ObservabilitySettings,
+    DeskSettings,
 ):
     """Every knob of the service, read from the environment; components take their group, not this."""
 
@@ -360,6 +377,10 @@ class Settings(
     @property
     def observability(self) -> ObservabilitySettings:
         return self.group(ObservabilitySettings)
+
+    @property
+    def desk(self) -> DeskSettings:
+        return self.group(DeskSettings)
 
 
 @lru_cache

@@ -26,3 +26,9 @@ class EventSink(Protocol):
         Only event types the endpoint subscribed to are delivered.
         """
         ...
+
+    def publish(self, owner: str, event_type: str, data: dict[str, Any], *, key: str) -> None:
+        """Persist an event about `owner`'s data that no job names a target for (e.g. `story.updated`): every
+        live endpoint of `owner` subscribed to `event_type` gets it once (`key` makes it idempotent per
+        endpoint)."""
+        ...

@@ -11,11 +11,12 @@ from starlette.concurrency import run_in_threadpool
 from .. import __version__
 from ..config import Settings, get_settings
 from ..db import Database
+from ..desk.service import DeskService, pipeline_summarizer
 from ..jobs.service import JobService
 from ..observability.middleware import RequestMiddleware
 from ..pipeline import Pipeline
 from ..webhooks.service import WebhookService
-from . import access, articles, errors, hooks, jobs, meta, metrics, openapi, steps, usage, webhooks
+from . import access, articles, errors, hooks, jobs, meta, metrics, openapi, steps, stories, usage, webhooks
 from .admission import AdmissionMiddleware
 from .timeout import RequestTimeoutMiddleware
 
@@ -53,6 +54,14 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
                     page_max=settings.job_page_max,
                 ).running()
             )
+            app.state.desk = DeskService(
+                app.state.db,
+                settings.desk,
+                pipeline_summarizer(app.state.pipeline),
+                app.state.webhooks,
+                public_base_url=settings.webhook_public_base_url,
+                page_max=settings.job_page_max,
+            )
             app.state.jobs = stack.enter_context(
                 JobService(
                     app.state.db,
@@ -61,6 +70,7 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
                     app.state.webhooks,
                     public_base_url=settings.webhook_public_base_url,
                     dispatcher=broker,
+                    desk=app.state.desk,
                 ).running()
             )
             yield
@@ -73,7 +83,7 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
     app.add_middleware(errors.UnexpectedErrorMiddleware)  # innermost: a route's bug is an ordinary 500
     app.add_middleware(AdmissionMiddleware, limit=settings.max_inflight_requests)  # after the key check
     app.add_middleware(access.AccessMiddleware, settings=settings.access)  # keys, rate limits, usage
-    for module in (articles, steps, meta, jobs, webhooks, hooks, usage, metrics):
+    for module in (articles, steps, meta, jobs, stories, webhooks, hooks, usage, metrics):
         app.include_router(module.router)
     # added last, so outermost: request id, access log and metrics around the request timeout
     app.add_middleware(RequestTimeoutMiddleware, timeout_s=settings.request_timeout_s)

@@ -44,7 +44,7 @@ def _create_body() -> dict[str, Any]:
             "schema": {"type": "string"},
             "description": f"JSONL uploads only: {name}" + (" (comma-separated)" if name == "events" else ""),
         }
-        for name in ("webhook_endpoint_id", "callback_url", "events")
+        for name in ("webhook_endpoint_id", "callback_url", "events", "desk")
     ]
     return extra
 

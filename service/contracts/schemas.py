@@ -54,6 +54,10 @@ class ArticleIn(Charged):
         default_factory=SummaryOptions, description="Summary options, or false for no summary."
     )
     format: Format = FORMAT
+    desk: StrictBool = Field(False, description="Also file the article to the story desk (GET /v1/stories).")
+    source: str | None = Field(
+        None, max_length=300, description="The outlet, for the story desk when the page does not name it."
+    )
 
     @field_validator("summary", mode="before")
     @classmethod

@@ -81,11 +81,12 @@ def summary(result: Summary | None, found: Sequence[Flag] = ()) -> schemas.Summa
     )
 
 
-def article(result: ArticleResult, raw: str) -> schemas.ArticleOut:
+def article(result: ArticleResult, raw: str, translated: bool = True) -> schemas.ArticleOut:
+    """The response body; `translated` False leaves out a translation made only for the story desk."""
     return schemas.ArticleOut(
         language=detected(result.language),
         cleaning=cleaning(result.cleaning, raw),
-        translation=translation(result.translation, result.html),
+        translation=translation(result.translation, result.html) if translated else None,
         title=result.title,
         summary=summary(result.summary, result.summary_flags),
         warnings=result.warnings,
@@ -112,8 +113,9 @@ def translate_request(body: schemas.TranslateIn) -> TranslateRequest:
     return TranslateRequest(text=body.text, source_lang=body.source_lang, clean=body.clean, format=body.format)
 
 
-def article_request(body: schemas.ArticleIn) -> ArticleRequest:
-    """The pipeline request for an `ArticleIn` body (`POST /v1/articles`, or a job item)."""
+def article_request(body: schemas.ArticleIn, *, desk: bool = True) -> ArticleRequest:
+    """The pipeline request for an `ArticleIn` body (`POST /v1/articles`, or a job item). An article for the story
+    desk (`desk` on, and a desk to file to) is always translated: the desk reads its English text."""
     summary = (
         None
         if body.summary is False or body.summary is None
@@ -123,7 +125,7 @@ def article_request(body: schemas.ArticleIn) -> ArticleRequest:
         text=body.text,
         title=body.title,
         source_lang=body.source_lang,
-        translate=body.translate,
+        translate=body.translate or (body.desk and desk),
         summary=summary,
         format=body.format,
     )

@@ -19,6 +19,7 @@ from ..backends.pool import import_engines
 from ..common.clock import now
 from ..config import Settings
 from ..db import Database
+from ..desk.service import DeskService, pipeline_summarizer
 from ..jobs.announce import Announcer
 from ..jobs.models import QUEUED, RUNNING
 from ..jobs.runner import ItemRunner
@@ -54,13 +55,17 @@ class WorkerContext:
         store = JobStore(db)
         webhooks = WebhookService(db, settings.webhooks, notify=broker.delivery, page_max=settings.job_page_max)
         announcer = Announcer(store, webhooks, settings.webhook_public_base_url)
-        runner = (
-            ItemRunner(
-                store, Pipeline.from_settings(settings), announcer, settings.jobs, timeouts=(SoftTimeLimitExceeded,)
+        runner = None
+        if with_pipeline:
+            pipeline = Pipeline.from_settings(settings)
+            desk = DeskService(
+                db,
+                settings.desk,
+                pipeline_summarizer(pipeline),
+                webhooks,
+                public_base_url=settings.webhook_public_base_url,
             )
-            if with_pipeline
-            else None
-        )
+            runner = ItemRunner(store, pipeline, announcer, settings.jobs, timeouts=(SoftTimeLimitExceeded,), desk=desk)
         return cls(settings, db, broker, store, webhooks, announcer, runner)
 
     @property

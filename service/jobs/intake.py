@@ -23,7 +23,7 @@ from .schemas import JobIn, JobItemIn, JobOptions
 
 JSON = "application/json"
 JSONL = ("application/jsonl", "application/x-ndjson", "application/x-jsonlines", "application/jsonlines")
-OPTION_PARAMS = ("webhook_endpoint_id", "callback_url", "events")
+OPTION_PARAMS = ("webhook_endpoint_id", "callback_url", "events", "desk")
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,8 @@ def parse_request(
         labelled = _jsonl_items(raw, settings)
         if "events" in options:
             options["events"] = [e.strip() for e in options["events"].split(",") if e.strip()]
+        if "desk" in options:  # a query flag: true or false, nothing else
+            options["desk"] = {"true": True, "false": False}.get(options["desk"], options["desk"])
         try:
             job_options = JobOptions.model_validate(options)
         except ValidationError as exc:
@@ -58,6 +60,8 @@ def parse_request(
     else:
         raise UnsupportedMediaType(f"send {JSON} or {JSONL[0]} (got {media_type or 'no content type'})")
     items = check_items(labelled, pipeline, settings)
+    if job_options.desk:  # the job's option is every item's
+        items = [item.model_copy(update={"desk": True}) for item in items]
     return JobDraft(items=items, options=check_options(job_options), fingerprint=fingerprint(media_type, query, raw))
 
 

@@ -12,6 +12,7 @@ from ..common.clock import jittered, now
 from ..config import JobSettings
 from ..contracts import views
 from ..contracts.schemas import ErrorBody
+from ..desk.service import DeskService
 from ..errors import ItemTimeout, WirebriefError, internal_error
 from ..pipeline import Pipeline
 from .announce import Announcer
@@ -38,12 +39,14 @@ class ItemRunner:
         settings: JobSettings,
         *,
         timeouts: tuple[type[BaseException], ...] = (),
+        desk: DeskService | None = None,
     ) -> None:
         self.store = store
         self.pipeline = pipeline
         self.announcer = announcer
         self.settings = settings
         self.timeouts = timeouts  # what the executor raises when an item overruns its time (Celery's soft limit)
+        self.desk = desk  # items asking for it (`desk`) are filed to the story desk once processed
 
     def run(self, claim: Claim) -> Outcome | None:
         """Process and record; the recorded outcome, or None when the claim was no longer ours."""
@@ -73,7 +76,7 @@ class ItemRunner:
         body = JobItemIn.model_validate({**claim.request, "custom_id": claim.custom_id})
         error: WirebriefError
         try:
-            result = self.pipeline.process(views.article_request(body))
+            result = self.pipeline.process(views.article_request(body, desk=self.desk is not None))
         except self.timeouts:
             error, transient = self._timeout(), True
         except WirebriefError as exc:
@@ -83,7 +86,9 @@ class ItemRunner:
             log.exception("item %s of job %s crashed", claim.custom_id, claim.job_id)
             error, transient = internal_error(), True  # the details are in the log, as on the HTTP path
         else:
-            line = ResultLine(custom_id=claim.custom_id, result=views.article(result, body.text))
+            if body.desk and self.desk is not None:
+                self.desk.file_result(self.store.get(claim.job_id).owner, claim.custom_id, result, body.source)
+            line = ResultLine(custom_id=claim.custom_id, result=views.article(result, body.text, body.translate))
             return Outcome(DONE, output=line.model_dump_json(), announced=not claim.announce)
         if transient and claim.attempts < limit:
             delay = jittered(self.settings.job_retry_backoff_s * 2 ** (claim.attempts - 1), RETRY_JITTER)

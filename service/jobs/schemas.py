@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import BaseModel, Field, StrictBool, TypeAdapter
 
 from ..contracts.schemas import ArticleIn, ArticleOut, ErrorBody, Page, Strict
 
@@ -34,6 +34,7 @@ class JobOptions(Strict):
     events: list[EventType] | None = Field(
         None, description="Default: job.completed and job.failed; article.processed (one per item) is opt-in."
     )
+    desk: StrictBool = Field(False, description="File every processed item to the story desk (GET /v1/stories).")
 
 
 class JobIn(JobOptions):

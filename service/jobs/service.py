@@ -12,6 +12,7 @@ from ..common.clock import iso, now
 from ..common.owners import Owner
 from ..config import JobSettings
 from ..db import Database
+from ..desk.service import DeskService
 from ..errors import InvalidInput
 from ..events import EventSink
 from ..pipeline import Pipeline
@@ -35,13 +36,14 @@ class JobService:
         public_base_url: str = "",
         workers: int | None = None,
         dispatcher: Dispatcher | None = None,
+        desk: DeskService | None = None,
     ) -> None:
         self.settings = settings
         self.pipeline = pipeline
         self.sink = sink
         self.store = JobStore(db)
         self.announcer = Announcer(self.store, sink, public_base_url)
-        self.runner = ItemRunner(self.store, pipeline, self.announcer, settings)
+        self.runner = ItemRunner(self.store, pipeline, self.announcer, settings, desk=desk)
         self.dispatcher: Dispatcher = dispatcher or make_dispatcher(
             self.store, self.runner, self.announcer, settings, workers
         )

@@ -50,7 +50,9 @@ def newsroom_draft(raw: bytes, pipeline: Pipeline, jobs: JobSettings, *, callbac
         if event.type != PUBLISHED:
             return None
         article = NewsroomArticle.model_validate(event.data)
-        item = JobItemIn(custom_id=article.id, text=article.text, title=article.title, source_lang=article.source_lang)
+        item = JobItemIn(  # every newsroom article goes to the story desk
+            custom_id=article.id, text=article.text, title=article.title, source_lang=article.source_lang, desk=True
+        )
         items = check_items([("data", item)], pipeline, jobs)
     except ValidationError as exc:
         raise BadRequest(f"not an {PUBLISHED} event: {describe(exc)}") from exc

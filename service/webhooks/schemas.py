@@ -9,13 +9,17 @@ from pydantic import BaseModel, Field
 from ..contracts.schemas import Page, Strict
 from ..jobs.schemas import EventType
 
-ALL_EVENTS: list[EventType] = ["job.completed", "job.failed", "article.processed"]
+#: what an endpoint may subscribe to: the jobs' events and the story desk's (opt-in: not in the default)
+EndpointEvent = Literal[EventType, "story.updated"]
+ALL_EVENTS: list[EndpointEvent] = ["job.completed", "job.failed", "article.processed"]
 
 
 class EndpointIn(Strict):
     url: str = Field(..., max_length=2048, examples=["https://cms.example.com/hooks/wirebrief"])
-    events: list[EventType] = Field(
-        default_factory=lambda: list(ALL_EVENTS), min_length=1, description="Event types to receive (default: all)."
+    events: list[EndpointEvent] = Field(
+        default_factory=lambda: list(ALL_EVENTS),
+        min_length=1,
+        description="Event types to receive (default: the job events; story.updated is opt-in).",
     )
 
 

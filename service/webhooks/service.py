@@ -116,6 +116,11 @@ class WebhookService:
         if delivery_id := self.deliveries.add(endpoint_id, event_type, key, body):
             self.notify(delivery_id)
 
+    def publish(self, owner: str, event_type: str, data: dict[str, Any], *, key: str) -> None:
+        for endpoint in self.endpoints.all(Owner(owner)):
+            if endpoint.disabled_at is None and event_type in endpoint.events:
+                self.emit(owner, endpoint.id, event_type, data, key=f"{key}:{endpoint.id}")
+
     # -- the API: every call acts for an owner, and another owner's endpoints and deliveries are 404 ------
 
     def create_endpoint(self, owner: Owner, url: str, events: list[str]) -> EndpointCreated:
