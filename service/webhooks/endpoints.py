@@ -69,6 +69,17 @@ class EndpointStore:
                 .limit(1)
             ).one_or_none()
 
+    def all(self, owner: Owner) -> list[Endpoint]:
+        """Every live endpoint of `owner` (fan-out of an owner's events), oldest first."""
+        with self.db.session() as session:
+            return list(
+                session.scalars(
+                    select(Endpoint)
+                    .where(Endpoint.deleted_at.is_(None), visible(Endpoint.owner, owner))
+                    .order_by(Endpoint.id)
+                )
+            )
+
     def page(self, owner: Owner, limit: int, after: str | None) -> tuple[list[Endpoint], bool]:
         """`owner`'s endpoints, newest first (ids sort by creation time); `after` is the last id of the previous
         page."""
