@@ -25,10 +25,11 @@ from ...pipeline import Pipeline
 from ..deps import get_owner, get_pipeline, get_server_settings
 from ..jobs import get_jobs
 from . import documents
+from .dialects import DEEPL_ERRORS, FILE_RESPONSE
 from .forms import Fields, read_fields
 from .shared import served_languages, translate_texts
 
-router = APIRouter(prefix="/v2", tags=["DeepL"])
+router = APIRouter(prefix="/v2", tags=["DeepL"], responses=DEEPL_ERRORS)
 
 MAX_TEXTS = 50
 #: Our codes DeepL spells otherwise, and back.
@@ -100,7 +101,8 @@ async def translate(
     }
 
 
-@router.api_route("/usage", methods=["GET", "POST"], summary="DeepL: characters used today and the daily limit")
+@router.get("/usage", summary="DeepL: characters used today and the daily limit")
+@router.post("/usage", operation_id="deepl_usage_post", include_in_schema=False)
 def usage(request: Request) -> dict[str, int]:
     meter = request.state.meter  # left by `access.AccessMiddleware`: DeepL needs a key for everything
     report = UsageStore(request.app.state.db).report(meter.principal.key_id, meter.day)
@@ -108,7 +110,8 @@ def usage(request: Request) -> dict[str, int]:
     return {"character_count": report.characters, "character_limit": limit}
 
 
-@router.api_route("/languages", methods=["GET", "POST"], summary="DeepL: source or target languages")
+@router.get("/languages", summary="DeepL: source or target languages")
+@router.post("/languages", include_in_schema=False)
 async def languages(
     request: Request, pipeline: Pipeline = Depends(get_pipeline), server: ServerSettings = Depends(get_server_settings)
 ) -> list[dict[str, Any]]:
@@ -172,7 +175,12 @@ async def document_status(
     return body
 
 
-@router.post("/document/{document_id}/result", summary="DeepL: download a translated document")
+@router.post(
+    "/document/{document_id}/result",
+    summary="DeepL: download a translated document",
+    response_class=Response,
+    responses=FILE_RESPONSE,
+)
 async def document_result(
     document_id: str,
     request: Request,

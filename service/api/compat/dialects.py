@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from ...errors import QuotaExceeded, WirebriefError
 
@@ -75,6 +77,27 @@ DEEPL = Dialect(
 )
 
 DIALECTS = (LIBRETRANSLATE, DEEPL)
+
+
+class LibreTranslateError(BaseModel):
+    error: str
+
+
+class DeepLError(BaseModel):
+    message: str
+
+
+#: The error answers each API documents on its operations (OpenAPI `responses`).
+LIBRETRANSLATE_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": LibreTranslateError} for status in (400, 403, 404, 429, 500)
+}
+DEEPL_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": DeepLError} for status in (400, 403, 404, 408, 413, 429, 456, 500, 503, 504)
+}
+#: A translated file: the document's own type.
+FILE_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/plain": {"schema": {"type": "string"}}, "text/html": {"schema": {"type": "string"}}}}
+}
 
 
 def dialect_for(path: str) -> Dialect | None:

@@ -25,10 +25,11 @@ from ..body import charge
 from ..deps import get_owner, get_pipeline, get_server_settings
 from ..jobs import get_jobs
 from . import documents
+from .dialects import FILE_RESPONSE, LIBRETRANSLATE_ERRORS
 from .forms import Fields, read_fields
 from .shared import served_languages, translate_texts
 
-router = APIRouter(tags=["LibreTranslate"])
+router = APIRouter(tags=["LibreTranslate"], responses=LIBRETRANSLATE_ERRORS)
 
 #: Our codes LibreTranslate spells otherwise (it knows Norwegian as Bokmål only).
 TO_LT = {"no": "nb"}
@@ -186,7 +187,12 @@ async def translate_file(
     return {"translatedFileUrl": url}
 
 
-@router.get("/download_file/{job_id}/{filename}", summary="LibreTranslate: a translated file")
+@router.get(
+    "/download_file/{job_id}/{filename}",
+    summary="LibreTranslate: a translated file",
+    response_class=Response,
+    responses=FILE_RESPONSE,
+)
 def download_file(
     job_id: str, filename: str, jobs: JobService = Depends(get_jobs), owner: Owner = Depends(get_owner)
 ) -> Response:
