@@ -123,6 +123,19 @@ class RateLimited(RetryLater):
     code = "rate_limited"
 
 
+class QuotaExceeded(RateLimited):
+    """A key's characters per day are spent: still `rate_limited` here; DeepL's dialect answers it 456."""
+
+
+class NotReady(WirebriefError):
+    """A result asked for before it exists (a document still being translated); come back later."""
+
+    code, status = "not_ready", 503
+
+    def __init__(self, message: str, *, retry_after_s: int = 1) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after_s)})
+
+
 class ItemTimeout(WirebriefError):
     """A job item overran its soft time limit on a worker; it is tried again like other server trouble."""
 

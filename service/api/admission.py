@@ -34,7 +34,7 @@ class AdmissionMiddleware:
                 "WIREBRIEF_MAX_INFLIGHT_REQUESTS); retry shortly",
                 retry_after_s=RETRY_AFTER_S,
             )
-            await render(refusal)(scope, receive, send)
+            await render(refusal, scope["path"])(scope, receive, send)
             return
         self.inflight += 1
         try:

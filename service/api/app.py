@@ -18,6 +18,7 @@ from ..pipeline import Pipeline
 from ..webhooks.service import WebhookService
 from . import access, articles, errors, hooks, jobs, meta, metrics, openapi, steps, stories, usage, webhooks
 from .admission import AdmissionMiddleware
+from .compat import deepl, libretranslate
 from .timeout import RequestTimeoutMiddleware
 
 DESCRIPTION = """Clean raw news articles, detect their language, translate them to English (MarianMT)
@@ -83,7 +84,7 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
     app.add_middleware(errors.UnexpectedErrorMiddleware)  # innermost: a route's bug is an ordinary 500
     app.add_middleware(AdmissionMiddleware, limit=settings.max_inflight_requests)  # after the key check
     app.add_middleware(access.AccessMiddleware, settings=settings.access)  # keys, rate limits, usage
-    for module in (articles, steps, meta, jobs, stories, webhooks, hooks, usage, metrics):
+    for module in (articles, steps, meta, jobs, stories, webhooks, hooks, usage, metrics, libretranslate, deepl):
         app.include_router(module.router)
     # added last, so outermost: request id, access log and metrics around the request timeout
     app.add_middleware(RequestTimeoutMiddleware, timeout_s=settings.request_timeout_s)

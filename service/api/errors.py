@@ -1,4 +1,8 @@
-"""Every failure leaves as `{"error": {"code", "message"}}` with a fitting status; never a trace."""
+"""Every failure leaves as `{"error": {"code", "message"}}` with a fitting status; never a trace.
+
+On the paths of a foreign API we also speak (LibreTranslate, DeepL), the same errors leave in that API's shape
+and statuses (`compat.dialects`).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..db import storage_fault
 from ..errors import WirebriefError, internal_error
+from .compat.dialects import dialect_for
 
 log = logging.getLogger(__name__)
 
@@ -23,33 +28,50 @@ def error_response(status: int, code: str, message: str, headers: dict[str, str]
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 
 
-def render(exc: WirebriefError) -> JSONResponse:
-    """Our error as a response; also used by middleware, which runs outside the exception handlers."""
+def render(exc: WirebriefError, path: str = "") -> JSONResponse:
+    """Our error as a response, in the shape of the API that owns `path`; also used by middleware, which runs
+    outside the exception handlers."""
     if exc.status >= 500:
         log.warning("%s: %s", exc.code, exc.message)
+    return respond(exc, path)
+
+
+def respond(exc: WirebriefError, path: str = "") -> JSONResponse:
+    """`render` without the log line, for failures logged already."""
+    dialect = dialect_for(path)
+    if dialect is not None:
+        return dialect.render(exc)
     return error_response(exc.status, exc.code, exc.message, exc.headers or None)
+
+
+def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> WirebriefError:
+    """A framework's failure (validation, routing) as one of ours, to be rendered like the rest."""
+    error = WirebriefError(message, headers=headers)
+    error.status, error.code = status, code
+    return error
 
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(WirebriefError)
-    async def _ours(_: Request, exc: WirebriefError) -> JSONResponse:
-        return render(exc)
+    async def _ours(request: Request, exc: WirebriefError) -> JSONResponse:
+        return render(exc, request.url.path)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         parts = ["{}: {}".format(".".join(str(p) for p in e["loc"]), e["msg"]) for e in exc.errors()]
-        return error_response(422, "invalid_input", "; ".join(parts))
+        return render(_error(422, "invalid_input", "; ".join(parts)), request.url.path)
 
     @app.exception_handler(HTTPException)
-    async def _http(_: Request, exc: HTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: HTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
-        return error_response(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
+        error = _error(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
+        return respond(error, request.url.path)
 
     @app.exception_handler(SQLAlchemyError)
     async def _storage(request: Request, exc: SQLAlchemyError) -> JSONResponse:
         """A store that is full, read-only, locked, corrupt or down is a 503 with Retry-After, not our bug."""
         fault = storage_fault(exc)
-        return render(fault) if fault is not None else await _unexpected(request, exc)
+        return render(fault, request.url.path) if fault is not None else await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -59,8 +81,8 @@ def install(app: FastAPI) -> None:
         # this handler answers outside the app's middlewares: echo the request id they assigned
         request_id = getattr(request.state, "request_id", None)
         error = internal_error()
-        headers = {"Connection": "close", **({"X-Request-ID": request_id} if request_id else {})}
-        return error_response(error.status, error.code, error.message, headers)
+        error.headers = {"Connection": "close", **({"X-Request-ID": request_id} if request_id else {})}
+        return respond(error, request.url.path)
 
 
 class UnexpectedErrorMiddleware:
@@ -91,5 +113,4 @@ class UnexpectedErrorMiddleware:
             if started:  # a streamed response failed midway: nothing can be answered any more
                 raise
             log.exception("unhandled error on %s %s", scope["method"], scope["path"])
-            error = internal_error()
-            await error_response(error.status, error.code, error.message)(scope, receive, send)
+            await respond(internal_error(), scope["path"])(scope, receive, send)

@@ -68,7 +68,7 @@ class RequestTimeoutMiddleware:
                     f"the request did not complete within {self.timeout_s:g}s (WIREBRIEF_REQUEST_TIMEOUT_S)"
                 )
                 with anyio.CancelScope(shield=True):
-                    await render(error)(scope, receive, send)
+                    await render(error, scope["path"])(scope, receive, send)
         if failure and exchange.timed_out:  # the caller has had its 504; nobody else to tell
             log.warning("request failed after its timeout: %s", type(failure[0]).__name__, exc_info=failure[0])
         elif failure:  # as it was raised, not wrapped in an exception group

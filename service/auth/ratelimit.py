@@ -21,7 +21,7 @@ from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
 
 from ..config import AccessSettings
-from ..errors import RateLimited
+from ..errors import QuotaExceeded, RateLimited
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ class RateLimits:
                     return
                 self._add(ids, -characters)  # lost a race; a fixed-window hit counts even when refused
             used = item.amount - self.characters.get_window_stats(item, *ids).remaining
-            raise RateLimited(
+            raise QuotaExceeded(
                 f"request has {characters} characters; {used} of {item.amount} characters per "
                 "day are used (WIREBRIEF_RATE_LIMIT_CHARS_PER_DAY)",
                 retry_after_s=_seconds_until(day_bounds(day)[1]),
