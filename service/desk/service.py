@@ -29,7 +29,7 @@ from .schemas import (
     StoryOut,
     StoryPage,
 )
-from .store import DeskArticle, DeskStore, Filed
+from .store import DeskArticle, DeskStore, Filed, cursor
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ class DeskService:
                 for s in stories
             ],
             has_more=has_more,
-            next_after=stories[-1].id if has_more else None,
+            next_after=cursor(stories[-1]) if has_more else None,
         )
 
     def get(self, story_id: str, viewer: Owner) -> StoryOut:

@@ -21,13 +21,29 @@ from ..common.ids import new_id
 from ..common.owners import Owner, visible
 from ..config import DeskSettings
 from ..db import Database
-from ..errors import NotFound, StorageUnavailable
+from ..errors import InvalidInput, NotFound, StorageUnavailable
 from .features import MAX_CHARS, features
 from .index import OwnerIndex
 from .models import DeskOwner, Member, Story
 
 #: compare-and-set attempts before a filing gives up (each loss means another writer made progress)
 MAX_TRIES = 50
+
+
+def cursor(story: Story) -> str:
+    """Where a page of stories ends: `<activity time>~<id>`, opaque to clients."""
+    return f"{story.updated_at!r}~{story.id}"
+
+
+def parse_cursor(after: str) -> tuple[float, str]:
+    updated_at, sep, story_id = after.partition("~")
+    try:
+        when = float(updated_at)
+    except ValueError:
+        when = float("nan")
+    if not sep or not story_id or when != when or when in (float("inf"), float("-inf")):
+        raise InvalidInput(f"after: {after!r} is not a `next_after` of this list")
+    return when, story_id
 
 
 @dataclass(frozen=True)
@@ -257,14 +273,15 @@ class DeskStore:
         return rows[::-1]
 
     def page(self, viewer: Owner, limit: int, after: str | None) -> tuple[list[Story], bool]:
-        """`viewer`'s stories, newest activity first; `after` is the last id of the previous page."""
+        """`viewer`'s stories, newest activity first; `after` is `cursor()` of the previous page's last story (its
+        activity time and id, so a page still follows when that story has since been deleted)."""
         query = select(Story).where(visible(Story.owner, viewer))
         if after:
-            mark = self.story(after, viewer)
+            updated_at, story_id = parse_cursor(after)
             query = query.where(
                 or_(
-                    Story.updated_at < mark.updated_at,
-                    and_(Story.updated_at == mark.updated_at, Story.id < mark.id),
+                    Story.updated_at < updated_at,
+                    and_(Story.updated_at == updated_at, Story.id < story_id),
                 )
             )
         query = query.order_by(Story.updated_at.desc(), Story.id.desc()).limit(limit + 1)

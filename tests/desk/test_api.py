@@ -20,9 +20,13 @@ def test_articles_filed_from_the_sync_api_form_stories(client: TestClient) -> No
 
     page = client.get("/v1/stories", params={"limit": 1}).json()
     assert set(page) == {"data", "has_more", "next_after"}
-    assert page["has_more"] is True and page["next_after"] == page["data"][0]["id"]
+    assert page["has_more"] is True and page["next_after"].endswith("~" + page["data"][0]["id"])
     rest = client.get("/v1/stories", params={"limit": 10, "after": page["next_after"]}).json()
     stories = {s["id"]: s for s in page["data"] + rest["data"]}
+    assert rest["has_more"] is False and len(stories) == 2
+    for bad in ("null", "1.5", "~st_x", "nan~st_x"):
+        refused = client.get("/v1/stories", params={"after": bad})
+        assert refused.status_code == 422 and refused.json()["error"]["code"] == "invalid_input", bad
     assert sorted(s["article_count"] for s in stories.values()) == [1, 2]
     kyiv = next(s for s in stories.values() if s["article_count"] == 2)
     assert kyiv["outlets"] == ["The Independent", "The Telegraph"]

@@ -10,7 +10,10 @@ import pytest
 
 from service.common.owners import Owner
 from service.errors import NotFound
-from service.desk.store import DeskStore
+from sqlalchemy import delete
+
+from service.desk.models import Member, Story
+from service.desk.store import DeskStore, cursor
 from testkit.servers import PostgresServer
 
 from .support import T0, new_store, seed_article, seed_texts
@@ -98,9 +101,13 @@ def test_pages_follow_on(tmp_path: Path) -> None:
     for key in seed_texts():
         store.file("a", seed_article(key))
     first, more = store.page(Owner("a"), 2, None)
-    rest, more_after = store.page(Owner("a"), 2, first[-1].id)
+    rest, more_after = store.page(Owner("a"), 2, cursor(first[-1]))
     assert (len(first), more, len(rest), more_after) == (2, True, 1, False)
     assert {s.id for s in first} & {s.id for s in rest} == set()
+    with store.db.session() as session:  # the page's last story is gone: the next page still follows
+        session.execute(delete(Member).where(Member.story_id == first[-1].id))
+        session.execute(delete(Story).where(Story.id == first[-1].id))
+    assert [s.id for s in store.page(Owner("a"), 2, cursor(first[-1]))[0]] == [s.id for s in rest]
 
 
 def _race(url: str) -> None:
