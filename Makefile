@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install servers run test lint models bench bench-quick bench-workers bench-load eval-text eval-quality eval-desk clean
+.PHONY: install servers run test lint models pull bench bench-quick bench-workers bench-load eval-text eval-quality eval-desk clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "wirebrief needs Python 3.11"'
@@ -40,8 +40,12 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+## What is on disk; `make pull` fetches the default models (PULL_ARGS="--lang de", "--all" ...)
 models: install
 	$(BIN)/wirebrief models list
+
+pull: install
+	$(BIN)/wirebrief models pull $(PULL_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,16 +1,33 @@
-"""The `wirebrief` command: serve the API, process files, manage models."""
+"""The `wirebrief` command: serve the API, process files, manage models.
+
+A user's mistake is one line on stderr and an exit code, never a traceback: 0 done, 1 some work failed, 2 the
+command line or the configuration is wrong (nothing was done). `--verbose` (anywhere on the line) shows
+tracebacks and the libraries' logs, which are otherwise kept off the terminal. Every `--json` prints exactly
+one JSON document on stdout: a list as `{"data": [...]}`, like the API's list envelope.
+"""
 
 from __future__ import annotations
 
+import codecs
 import json
+import logging
+import os
+import sys
+import warnings
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import typer
+from pydantic import ValidationError
+from tqdm import tqdm
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
+from typer.core import TyperGroup
 
 from .auth.cli import keys_app
 from .config import Settings, get_settings
-from .errors import WirebriefError
+from .errors import UnknownStyle, UnsupportedLanguage, WirebriefError
+from .languages import normalize_code
 from .modelstore import (
     Coverage,
     PullError,
@@ -22,12 +39,135 @@ from .modelstore import (
     present_keys,
     pull,
 )
-from .registry import ModelSpec, Registry
+from .registry import ModelSpec, Registry, RegistryError
 
-app = typer.Typer(help="wirebrief: clean, detect, translate and summarize news articles.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from .pipeline import Pipeline
+
+FAILED, USAGE = 1, 2  # exit codes; 0 is success
+VERBOSE = "--verbose"
+SERVERS = ("serve", "worker")  # they log as servers do (WIREBRIEF_LOG_FORMAT), not as a terminal tool
+
+
+class CliGroup(TyperGroup):
+    """The root command and its error boundary: every failure that reaches it becomes one line and an exit code
+    (`--verbose`: the traceback instead)."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv, verbose = hoist_verbose(list(sys.argv[1:] if args is None else args))
+        if not standalone_mode:
+            return super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        except NoArgsIsHelpError as exc:
+            exc.show()
+            code = USAGE
+        except UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx else "wirebrief"
+            _error(f"{where}: {exc.format_message()} (see `{where} --help`)")
+            code = USAGE
+        except typer.TyperException as exc:  # other click errors (an unreadable file argument ...)
+            _error(f"wirebrief: {exc.format_message()}")
+            code = exc.exit_code
+        except typer.Abort:
+            _error("wirebrief: aborted")
+            code = FAILED
+        except Exception as exc:
+            if verbose:
+                raise
+            message, code = describe_failure(exc)
+            _error(f"wirebrief: {message}")
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def hoist_verbose(args: list[str]) -> tuple[list[str], bool]:
+    """`--verbose` is the root command's option, but people type it after the command (`process a.txt
+    --verbose`): wherever it is (before a `--`), it is moved to the front."""
+    end = args.index("--") if "--" in args else len(args)
+    if VERBOSE not in args[:end]:
+        return args, False
+    return [VERBOSE, *(a for i, a in enumerate(args) if i >= end or a != VERBOSE)], True
+
+
+def describe_failure(exc: Exception) -> tuple[str, int]:
+    """One line for a failure no command handled, and its exit code."""
+    if isinstance(exc, WirebriefError):
+        return f"{exc.code}: {exc.message}", FAILED
+    if isinstance(exc, RegistryError):
+        return f"bad model registry (WIREBRIEF_REGISTRY_PATH): {exc}", USAGE
+    if isinstance(exc, ValidationError) and exc.title == Settings.__name__:
+        return f"bad configuration: {settings_problems(exc)}", USAGE
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"{exc.strerror or exc}{where}", FAILED
+    return f"unexpected error: {type(exc).__name__}: {exc} (`--verbose` shows the traceback)", FAILED
+
+
+def settings_problems(exc: ValidationError) -> str:
+    """`WIREBRIEF_PORT='abc': Input should be a valid integer ...` for each bad setting."""
+    problems = []
+    for error in exc.errors():
+        name = f"WIREBRIEF_{str(error['loc'][0]).upper()}" if error["loc"] else "the settings"
+        given = f"={error['input']!r}" if isinstance(error.get("input"), str | int | float) else ""
+        problems.append(f"{name}{given}: {error['msg']}")
+    return "; ".join(problems)
+
+
+def _error(line: str) -> None:
+    with tqdm.external_write_mode(file=sys.stderr):  # a progress bar, if any, is redrawn after the line
+        typer.secho(" ".join(line.split("\n")), fg="red", err=True)
+
+
+def configure_output(verbose: bool) -> None:
+    """Verbose: log records (ours and the libraries') go to stderr. Otherwise library chatter stays off the
+    terminal: transformers' progress bars and warnings ("Token indices sequence length ..."), Python warnings
+    (torch's), and log records; what matters reaches the user as the command's own lines."""
+    root = logging.getLogger()
+    if verbose:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+        return
+    warnings.simplefilter("ignore")
+    if not root.handlers:  # with no handler at all, Python prints warnings and errors (and their tracebacks)
+        root.addHandler(logging.NullHandler())
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")  # read when transformers is imported
+    from huggingface_hub.utils import disable_progress_bars
+
+    disable_progress_bars()  # transformers' bars follow the hub's setting when it is imported
+    if "transformers" in sys.modules:
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.set_verbosity_error()
+        transformers_logging.disable_progress_bar()
+
+
+app = typer.Typer(
+    cls=CliGroup,
+    help="wirebrief: clean, detect, translate and summarize news articles.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,  # `--verbose` prints a plain traceback
+)
 models_app = typer.Typer(help="List, fetch and check the models in the registry.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
 app.add_typer(keys_app, name="keys")
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    verbose: bool = typer.Option(
+        False, VERBOSE, help="Show tracebacks and the libraries' logs and warnings (accepted anywhere on the line)."
+    ),
+) -> None:
+    """wirebrief: clean, detect, translate and summarize news articles."""
+    if ctx.invoked_subcommand not in SERVERS:
+        configure_output(verbose)
 
 
 def _registry() -> Registry:
@@ -94,51 +234,123 @@ def _method(value: str | None) -> Literal["abstractive", "extractive"] | None:
         return "abstractive"
     if value == "extractive":
         return "extractive"
-    raise typer.BadParameter(f"--method is abstractive or extractive, not {value!r}")
+    raise typer.BadParameter(f"abstractive or extractive, not {value!r}", param_hint="--method")
+
+
+class UnreadableFile(WirebriefError):
+    """A file `process` cannot read as text: reported for that file, the others are still processed."""
+
+    code = "unreadable_file"
+
+
+def read_article(path: Path, encoding: str) -> str:
+    """The file's text in `encoding` (a leading byte order mark dropped); one clear error when it is not."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFile(exc.strerror or str(exc)) from exc
+    try:
+        return raw.decode(encoding).removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(
+            f"not {encoding} text (byte {exc.start} is 0x{raw[exc.start]:02x}); give the file's encoding, "
+            "e.g. --encoding latin-1"
+        ) from exc
 
 
 @app.command()
 def process(
-    files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, readable=True),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of readable text."),
+    files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="Article text files."),
+    as_json: bool = typer.Option(False, "--json", help='Print one JSON document: {"data": [an entry per file]}.'),
     out: Path | None = typer.Option(None, help="Also write FILE.json results into this folder."),
     source_lang: str | None = typer.Option(None, help="Skip detection: ISO 639-1 code."),
     style: str | None = typer.Option(None, help="Summary style: brief | standard | bullets."),
     method: str | None = typer.Option(None, help="abstractive | extractive."),
+    translation: bool = typer.Option(False, "--translation", help="Also print the English translation."),
+    encoding: str = typer.Option("utf-8", help="The files' text encoding (latin-1, cp1252 ...)."),
+    progress: bool | None = typer.Option(
+        None, "--progress/--no-progress", help="A progress bar on stderr (default: when stderr is a terminal)."
+    ),
 ) -> None:
-    """Run articles through the whole pipeline."""
+    """Run articles through the whole pipeline.
+
+    A file that fails is reported (file, error code, message) and the others are still processed; the exit code
+    is then 1.
+    """
     from .contracts import views
     from .pipeline import ArticleRequest, Pipeline, SummaryRequest
 
-    if method not in (None, "abstractive", "extractive"):
-        raise typer.BadParameter("method must be abstractive or extractive", param_hint="--method")
+    summary = SummaryRequest(style=style, method=_method(method))
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise typer.BadParameter(f"no such encoding: {encoding!r}", param_hint="--encoding") from None
     pipeline = Pipeline.from_settings(get_settings())
+    try:  # the options all files share are checked once, before any model work
+        pipeline.prompts.style(style)
+    except UnknownStyle as exc:
+        raise typer.BadParameter(exc.message, param_hint="--style") from None
+    lang = _source_lang(pipeline, source_lang)
     if out:
         out.mkdir(parents=True, exist_ok=True)
-    failures = 0
-    for path in files:
-        raw = path.read_text(encoding="utf-8")
-        try:
-            result = pipeline.process(
-                ArticleRequest(
-                    text=raw, source_lang=source_lang, summary=SummaryRequest(style=style, method=_method(method))
+    entries: list[dict[str, Any]] = []
+    show = sys.stderr.isatty() if progress is None else progress
+    with tqdm(files, unit="file", file=sys.stderr, disable=not show, dynamic_ncols=True, leave=False) as bar:
+        for path in bar:
+            bar.set_postfix_str(path.name, refresh=True)
+            try:
+                raw = read_article(path, encoding)
+                result = pipeline.process(ArticleRequest(text=raw, source_lang=lang, summary=summary))
+            except Exception as exc:  # this file failed; the next ones may not
+                error = exc if isinstance(exc, WirebriefError) else _unexpected(exc, path)
+                entries.append(
+                    {"type": "error", "file": str(path), "error": {"code": error.code, "message": error.message}}
                 )
-            )
-        except WirebriefError as exc:
-            failures += 1
-            typer.secho(f"{path}: {exc.code}: {exc.message}", fg="red", err=True)
-            continue
-        payload = views.article(result, raw).model_dump()
-        if out:
-            (out / f"{path.stem}.json").write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
-        if as_json:
-            typer.echo(json.dumps({"file": str(path), **payload}, ensure_ascii=False))
-        else:
-            typer.echo(_readable(path, payload))
-    raise typer.Exit(1 if failures else 0)
+                _error(f"{path}: {error.code}: {error.message}")
+                continue
+            payload = views.article(result, raw).model_dump()
+            entries.append({"type": "result", "file": str(path), "result": payload})
+            if out:
+                (out / f"{path.stem}.json").write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+            if not as_json:
+                with tqdm.external_write_mode(file=sys.stderr):
+                    typer.echo(_readable(path, payload, translation=translation))
+    failed = sum(entry["type"] == "error" for entry in entries)
+    if as_json:
+        typer.echo(json.dumps({"data": entries}, ensure_ascii=False))
+    if len(files) > 1:
+        typer.echo(f"{len(files) - failed} processed, {failed} failed", err=True)
+    raise typer.Exit(FAILED if failed else 0)
 
 
-def _readable(path: Path, payload: dict) -> str:
+def _source_lang(pipeline: Pipeline, code: str | None) -> str | None:
+    """`--source-lang` checked: an unknown code is a usage error; a language no present model translates fails
+    once here, not once per file."""
+    if code is None:
+        return None
+    try:
+        lang = normalize_code(code)
+        pipeline.plan(lang, None)
+    except UnsupportedLanguage as exc:
+        raise _bad_language(exc, "--source-lang") from None
+    return lang
+
+
+def _bad_language(exc: UnsupportedLanguage, option: str) -> typer.BadParameter:
+    """The language error with the command that lists languages (not the API's route its message names)."""
+    what = exc.message.split(";")[0]
+    return typer.BadParameter(
+        f"{what}; `{cli_command()} models list` shows the configured languages", param_hint=option
+    )
+
+
+def _unexpected(exc: Exception, path: Path) -> WirebriefError:
+    """An error that is our bug, for one file: its line says so, `--verbose` logs the traceback."""
+    logging.getLogger(__name__).error("processing %s failed", path, exc_info=exc)
+    return WirebriefError(f"unexpected error: {type(exc).__name__}: {exc} (`--verbose` shows the traceback)")
+
+
+def _readable(path: Path, payload: dict, *, translation: bool = False) -> str:
     lang = payload["language"]
     lines = [
         f"== {path}",
@@ -148,6 +360,10 @@ def _readable(path: Path, payload: dict) -> str:
     if payload["translation"]:
         t = payload["translation"]
         lines.append(f"translated by {t['model']}: {t['sentences']} sentences in {t['chunks']} chunks")
+        if translation:
+            lines += ["translation:", *(f"  {line}" if line else "" for line in t["text"].splitlines())]
+    elif translation:
+        lines.append("translation: none (the article is in English)")
     if payload["summary"]:
         s = payload["summary"]
         lines += [
@@ -162,7 +378,9 @@ def _readable(path: Path, payload: dict) -> str:
 
 
 @models_app.command("list")
-def models_list(as_json: bool = typer.Option(False, "--json")) -> None:
+def models_list(
+    as_json: bool = typer.Option(False, "--json", help='One JSON document: {"data": [a row per model]}.'),
+) -> None:
     """What is configured, whether it is on disk, and its size."""
     settings = get_settings()
     rows: list[dict[str, Any]] = []
@@ -180,7 +398,7 @@ def models_list(as_json: bool = typer.Option(False, "--json")) -> None:
             }
         )
     if as_json:
-        typer.echo(json.dumps(rows, indent=2))
+        typer.echo(json.dumps({"data": rows}, indent=2))
         return
     for row in rows:
         state = f"present {row['size_mb']:>8.1f} MB" if row["present"] else "missing"
@@ -191,10 +409,13 @@ def models_list(as_json: bool = typer.Option(False, "--json")) -> None:
 def _selected(registry: Registry, lang: str | None, model: str | None, all_models: bool) -> list[ModelSpec]:
     if model:
         if model not in registry.models:
-            raise typer.BadParameter(f"no model {model!r}; see `wirebrief models list`", param_hint="--model")
+            raise typer.BadParameter(f"no model {model!r}; see `{cli_command()} models list`", param_hint="--model")
         return [registry.models[model]]
     if lang:
-        return [registry.translator_for(lang)]
+        try:
+            return [registry.translator_for(lang)]
+        except UnsupportedLanguage as exc:
+            raise _bad_language(exc, "--lang") from None
     if all_models:
         return list(registry.models.values())
     return registry.defaults  # the registry's `defaults`: what a fresh machine (`make run`) needs
@@ -216,6 +437,9 @@ def models_pull(
     With no option: the registry's default set. Sizes are asked of the hub first, then each download shows
     its progress.
     """
+    from huggingface_hub.utils import enable_progress_bars
+
+    enable_progress_bars()  # the downloads' bars are this command's progress
     settings = get_settings()
     failed = 0
     downloads = []
@@ -263,9 +487,10 @@ def models_check() -> None:
         try:
             backend = pool.get(spec)
             [output] = backend.generate(backend.encode(["Hei."]), GenerationOptions(max_new_tokens=8, num_beams=1))
-        except WirebriefError as exc:
+        except Exception as exc:  # this model is broken; the next ones may not be
             bad += 1
-            typer.secho(f"{spec.key}: {exc.message}", fg="red")
+            message = exc.message if isinstance(exc, WirebriefError) else f"{type(exc).__name__}: {exc}"
+            typer.secho(f"{spec.key}: {message}", fg="red")
             continue
         typer.secho(
             f"{spec.key}: ok ({backend.engine}, loaded in {pool.load_seconds[spec.key]:.1f}s, "

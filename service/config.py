@@ -61,7 +61,7 @@ class ServerSettings(BaseModel):
 
 
 class ModelSettings(BaseModel):
-    """Which weights, on which device and engine, and how requests share `generate` calls."""
+    """Which weights, on which device and engine, when they load, and how requests share `generate` calls."""
 
     registry_path: Path = Field(default_factory=lambda: _shipped("registry.toml"), description="Model registry (TOML).")
     models_dir: Path = Field(
@@ -81,6 +81,11 @@ class ModelSettings(BaseModel):
     batch_wait_ms: float = Field(10.0, ge=0, description="How long a lone input waits for company.")
     batch_max_queue: int = Field(4096, ge=1, description="Queued inputs per model before 429.")
     generation_timeout_s: float = Field(600.0, gt=0, description="A request waiting longer gets 504.")
+    preload: bool = Field(
+        True,
+        description="At start, load the present models requests will use, in the background (/ready is 503 "
+        "until done), so the first request is as fast as the next; off: each loads on its first use.",
+    )
 
     def quantization(self) -> str:
         """The CTranslate2 compute type for this device."""

@@ -265,6 +265,15 @@ class Pipeline:
         for sample in _WARM_UP_TEXTS:
             self._detect(sample, None)
 
+    def needed_models(self) -> list[ModelSpec]:
+        """The present models requests will use: every present translator (each serves its languages, the
+        catch-all every other one) and the summarizer when summaries are abstractive by default."""
+        needed = [spec for spec in self.registry.translation_models() if locate(spec, self.models.models_dir).present]
+        summarizer = self.registry.summarizer
+        if self.summary_settings.summary_method == "abstractive" and locate(summarizer, self.models.models_dir).present:
+            needed.append(summarizer)
+        return needed
+
     def detectable_codes(self) -> frozenset[str]:
         """Languages detection can return (others must be given as `source_lang`)."""
         return detectable_codes(self.detection_rules["engine_name"], self.routing)

@@ -1,6 +1,8 @@
 """Shared fixtures: tiny real models built from the seed text, a registry and settings pointing at them.
 
-Nothing here touches the network: HF_HUB_OFFLINE is forced before transformers is imported.
+Nothing here touches the network: HF_HUB_OFFLINE is forced before transformers is imported. The start-up preload
+is off (WIREBRIEF_PRELOAD=0), for apps built here and servers started from this environment alike; the tests of
+the preload turn it on.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import os
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ["WIREBRIEF_PRELOAD"] = "0"  # models load on first use: a preload would lengthen every app's start
 
 from pathlib import Path  # noqa: E402
 from typing import Iterator  # noqa: E402

@@ -31,9 +31,10 @@ def test_process_json_and_out_folder(settings, tmp_path: Path) -> None:
     result = _run(["process", str(NORWEGIAN_SEED), str(SEED_FILES[0]), "--json", "--method", "extractive",
                    "--out", str(tmp_path)], _env(settings))
     assert result.returncode == 0, result.stderr
-    lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [line["language"]["code"] for line in lines] == ["no", "en"]
-    assert lines[0]["translation"]["model"] == "Helsinki-NLP/opus-mt-gmq-en"
+    entries = json.loads(result.stdout)["data"]  # one JSON document
+    assert [(e["type"], e["file"]) for e in entries] == [("result", str(NORWEGIAN_SEED)), ("result", str(SEED_FILES[0]))]
+    assert [e["result"]["language"]["code"] for e in entries] == ["no", "en"]
+    assert entries[0]["result"]["translation"]["model"] == "Helsinki-NLP/opus-mt-gmq-en"
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{p.stem}.json" for p in (NORWEGIAN_SEED,
                                                                                             SEED_FILES[0]))
 
@@ -53,7 +54,7 @@ def test_process_reports_failures_with_exit_1(settings, tmp_path: Path) -> None:
 
 def test_models_list_json(settings) -> None:
     result = _run(["models", "list", "--json"], _env(settings))
-    rows = {row["key"]: row for row in json.loads(result.stdout)}
+    rows = {row["key"]: row for row in json.loads(result.stdout)["data"]}
     assert rows["opus-mt-gmq-en"]["present"] is True and rows["opus-mt-gmq-en"]["size_mb"] > 0
     assert rows["opus-mt-de-en"]["present"] is False
 

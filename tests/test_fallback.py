@@ -255,3 +255,18 @@ def test_models_pull_shows_sizes_and_fetches_the_default_set(monkeypatch: pytest
     assert again.output.splitlines() == ["opus-mt-gmq-en: present", "opus-mt-mul-en: present",
                                          "distilbart-cnn: present"]
     assert every.exit_code == 0 and len(hub.downloads) == len(SHIPPED.models)
+
+
+def test_a_jsonl_job_with_an_unserved_source_lang_is_refused_and_nothing_is_stored(unserved: Settings) -> None:
+    """The JSONL form of the submission check: the same 503 as the sync route, naming the line."""
+    import json
+
+    items = [{"custom_id": "ok", "text": "Nato sier nei. Det er ikke bekreftet.", "source_lang": "no"},
+             {"custom_id": "de", "text": GERMAN, "source_lang": "de"}]
+    with TestClient(create_app(unserved)) as client:
+        sync = client.post("/v1/articles", json={"text": GERMAN, "source_lang": "de"}).json()["error"]
+        job = client.post("/v1/jobs", content="\n".join(map(json.dumps, items)),
+                          headers={"content-type": "application/jsonl"})
+        assert job.status_code == 503, job.text
+        assert job.json()["error"] == {"code": "model_unavailable", "message": f"line 2: {sync['message']}"}
+        assert client.get("/v1/jobs").json()["data"] == [], "a refused job is not stored"

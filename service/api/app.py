@@ -26,7 +26,8 @@ and summarize them in one uniform English shape. Errors are always `{"error": {"
 
 
 def create_app(settings: Settings | None = None, pipeline: Pipeline | None = None) -> FastAPI:
-    """Build the app. The pipeline (registry, prompts) loads at start-up; models load on first use."""
+    """Build the app. The pipeline (registry, prompts) loads at start-up; the models it will use load in the
+    background after (WIREBRIEF_PRELOAD), else on first use."""
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -35,6 +36,8 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
         app.state.server_settings = settings.server
         app.state.pipeline = pipeline or Pipeline.from_settings(settings)
         await run_in_threadpool(app.state.pipeline.warm_up)  # before the first request, not inside it
+        if settings.preload:  # in the background: /health answers at once, /ready is 503 until it is done
+            app.state.pipeline.pool.start_preload(app.state.pipeline.needed_models())
         app.state.db = Database.from_settings(settings.storage)
         if settings.migrate_on_start:
             app.state.db.upgrade()

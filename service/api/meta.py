@@ -7,9 +7,11 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from ..auth.keys import ANONYMOUS
+from ..backends.pool import ModelPool, ModelStatus
 from ..contracts import schemas
+from ..db import StoreHealth
 from ..languages import ENGLISH, NAMES
-from ..modelstore import cli_command, coverage, fetch_hint, present_keys, route
+from ..modelstore import Coverage, cli_command, coverage, fetch_hint, present_keys, route
 from ..pipeline import Pipeline
 from .deps import get_pipeline
 
@@ -34,8 +36,9 @@ def authenticated(request: Request) -> bool:
     responses={503: {"model": schemas.ReadyOut}},
 )
 async def ready(request: Request, pipeline: Pipeline = Depends(get_pipeline)) -> JSONResponse:
-    """200 while every served language has a present model (its own or the catch-all) and the job database is
-    intact; missing optional models are listed, not fatal. Filesystem paths tell an outsider about the host:
+    """200 while every served language has a present model (its own or the catch-all), the start-up preload is
+    done and loaded every model it tried, and the job database is intact; missing optional models are listed,
+    not fatal; `reason` says what is not ready. Filesystem paths tell an outsider about the host:
     only key holders see them."""
     states = pipeline.pool.status()
     present = {s.key for s in states if s.state != "missing"}
@@ -50,8 +53,10 @@ async def ready(request: Request, pipeline: Pipeline = Depends(get_pipeline)) ->
         for spec in covered.missing
     )
     store = await run_in_threadpool(request.app.state.db.health)
+    reason = "; ".join(_not_ready(pipeline.pool, states, covered, store, insider=insider)) or None
     body = schemas.ReadyOut(
-        ready=covered.ready and store.ok,
+        ready=reason is None,
+        reason=reason,
         storage=schemas.StorageStateOut(state=store.state, problems=list(store.problems)),
         models=[
             schemas.ModelStateOut(
@@ -70,6 +75,25 @@ async def ready(request: Request, pipeline: Pipeline = Depends(get_pipeline)) ->
         unserved_languages=list(covered.unserved),
     )
     return JSONResponse(body.model_dump(), status_code=200 if body.ready else 503)
+
+
+def _not_ready(
+    pool: ModelPool, states: list[ModelStatus], covered: Coverage, store: StoreHealth, *, insider: bool
+) -> list[str]:
+    """What keeps the service from being ready, a phrase each (a failed load's message names paths: insiders)."""
+    reasons = []
+    if pool.preloading:
+        reasons.append(f"loading models: {', '.join(pool.preloading)}")
+    loaded = {s.key for s in states if s.state == "loaded"}
+    failed = {key: why for key, why in pool.preload_failures.items() if key not in loaded}
+    if failed:
+        detail = "; ".join(f"{key} ({why})" for key, why in failed.items()) if insider else ", ".join(failed)
+        reasons.append(f"models failed to load: {detail}" + ("" if insider else " (see the log)"))
+    if covered.blocking:
+        reasons.append(f"models missing: {', '.join(spec.key for spec in covered.blocking)}")
+    if not store.ok:
+        reasons.append(f"job database {store.state}")
+    return reasons
 
 
 @router.get("/v1/languages", response_model=schemas.LanguagePage, summary="Languages and their models")

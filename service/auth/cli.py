@@ -49,15 +49,18 @@ def create(
 
 
 @keys_app.command("list")
-def list_keys(as_json: bool = typer.Option(False, "--json", help="One JSON object per line.")) -> None:
+def list_keys(
+    as_json: bool = typer.Option(False, "--json", help='One JSON document: {"data": [a key per entry]}.'),
+) -> None:
     """Every key (revoked ones too), oldest first; secrets are never shown, only their first characters."""
-    for info in _store().list():
+    keys = _store().list()
+    if as_json:
+        typer.echo(json.dumps({"data": [info.as_dict() for info in keys]}))
+        return
+    for info in keys:
         shown = info.as_dict()
-        if as_json:
-            typer.echo(json.dumps(shown))
-        else:
-            state = f"revoked {shown['revoked_at']}" if info.revoked_at else "active"
-            typer.echo(f"{info.id}  {info.prefix}…  {info.scope}  {info.name}  created {shown['created_at']}  {state}")
+        state = f"revoked {shown['revoked_at']}" if info.revoked_at else "active"
+        typer.echo(f"{info.id}  {info.prefix}…  {info.scope}  {info.name}  created {shown['created_at']}  {state}")
 
 
 @keys_app.command("revoke")

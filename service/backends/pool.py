@@ -11,10 +11,10 @@ from typing import Literal
 
 from ..config import ModelSettings
 from ..errors import ModelUnavailable
-from ..modelstore import fetch_hint, locate, locate_ct2
+from ..modelstore import cli_command, fetch_hint, locate, locate_ct2
 from ..observability.metrics import observe_model_load
 from ..registry import ModelSpec, Registry
-from .base import Seq2SeqBackend
+from .base import GenerationOptions, Seq2SeqBackend
 from .batcher import Batcher, BatchLimits
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def load_backend(spec: ModelSpec, path: Path, settings: ModelSettings) -> Seq2Se
     if settings.engine == "ctranslate2" and converted is None:
         raise ModelUnavailable(
             f"WIREBRIEF_ENGINE=ctranslate2 but {spec.key} has no {quantization} conversion: "
-            f"run `wirebrief models convert --model {spec.key}`"
+            f"run `{cli_command()} models convert --model {spec.key}`"
         )
     if converted is not None and settings.engine != "transformers":
         from .ct2 import CTranslate2Seq2Seq
@@ -76,7 +76,9 @@ def load_backend(spec: ModelSpec, path: Path, settings: ModelSettings) -> Seq2Se
 class ModelPool:
     """Loads models lazily, once per process, and shares them across requests and threads.
 
-    Every model is served through a `Batcher`, so concurrent requests share generate calls.
+    Every model is served through a `Batcher`, so concurrent requests share generate calls. Loads run one at a
+    time, pool-wide: two models built at once in one process have failed in transformers ("meta tensor" errors),
+    and a second load only slows the first down anyway.
     """
 
     def __init__(self, registry: Registry, settings: ModelSettings) -> None:
@@ -91,19 +93,50 @@ class ModelPool:
             timeout_s=settings.generation_timeout_s,
         )
         self._loaded: dict[str, Batcher] = {}
-        self._locks: dict[str, threading.Lock] = {key: threading.Lock() for key in registry.models}
+        self._load_lock = threading.Lock()  # one load at a time, whichever model (see the class doc)
+        self._closed = threading.Event()
         self.load_seconds: dict[str, float] = {}
+        #: keys `preload` has still to load (in order), and the models it could not load, with why
+        self.preloading: tuple[str, ...] = ()
+        self.preload_failures: dict[str, str] = {}
 
     def get(self, spec: ModelSpec) -> Batcher:
         backend = self._loaded.get(spec.key)
         if backend is not None:
             return backend
-        with self._locks[spec.key]:  # a second request for the same model waits for the first load
+        with self._load_lock:  # a second request for the same model waits for the first load, not a second one
             backend = self._loaded.get(spec.key)
             if backend is None:
                 backend = Batcher(self._load(spec), self.limits)
                 self._loaded[spec.key] = backend
         return backend
+
+    def start_preload(self, specs: list[ModelSpec]) -> threading.Thread:
+        """Load `specs` on a background thread, so a first request pays for no load; `preloading` names the ones
+        still to come from now on (/ready is 503 until it is empty)."""
+        self.preloading = tuple(spec.key for spec in specs)
+        thread = threading.Thread(target=self.preload, args=(specs,), name="model-preload", daemon=True)
+        thread.start()
+        return thread
+
+    def preload(self, specs: list[ModelSpec]) -> None:
+        """Load each of `specs` and run one short generation on it: the first real request then finds the weights
+        in memory and the engine's first-call set-up done. A model that fails is logged and recorded in
+        `preload_failures`; its requests fail as they would have (503 model_unavailable)."""
+        self.preloading = tuple(spec.key for spec in specs)
+        for spec in specs:
+            if self._closed.is_set():
+                break
+            try:
+                backend = self.get(spec)
+                # the model's own length bounds: a shorter cap than its minimum length would only raise warnings
+                backend.generate(backend.encode(["Hei."]), GenerationOptions(num_beams=1))
+            except Exception as exc:
+                message = exc.message if isinstance(exc, ModelUnavailable) else f"{type(exc).__name__}: {exc}"
+                self.preload_failures[spec.key] = message
+                log.error("preloading %s failed: %s", spec.key, message)
+            self.preloading = self.preloading[1:]
+        self.preloading = ()
 
     def _load(self, spec: ModelSpec) -> Seq2SeqBackend:
         where = locate(spec, self.models_dir)
@@ -149,5 +182,7 @@ class ModelPool:
         return out
 
     def close(self) -> None:
-        for backend in self._loaded.values():
-            backend.close()
+        self._closed.set()  # a preload still under way stops after the model it is loading
+        with self._load_lock:
+            for backend in self._loaded.values():
+                backend.close()

@@ -262,6 +262,11 @@ class ReadyOut(BaseModel):
         ..., description='Languages no present model translates ("*": every language without its own model).'
     )
     storage: StorageStateOut | None = Field(None, description="The job database; not ready unless its state is ok.")
+    reason: str | None = Field(
+        None,
+        description="Why not ready, in words (null when ready): e.g. `loading models: ...` while the start-up "
+        "preload (WIREBRIEF_PRELOAD) runs.",
+    )
 
 
 class LanguageEntry(BaseModel):

@@ -65,7 +65,7 @@ def test_cli_creates_lists_and_revokes(cli, keys: KeyStore) -> None:  # noqa: AN
     assert keys.verify(key).name == "newsroom cms"  # the CLI migrated and wrote the servers' database
 
     code, out, _ = cli("keys", "list", "--json")
-    (listed,) = [json.loads(line) for line in out.splitlines()]
+    (listed,) = json.loads(out)["data"]
     assert listed["name"] == "newsroom cms" and listed["active"] and listed["revoked_at"] is None
     assert key.startswith(listed["prefix"]) and key not in out
 
@@ -90,8 +90,7 @@ def test_cli_makes_admin_keys_and_shows_every_keys_scope(cli, keys: KeyStore) ->
     assert (keys.verify(user.strip()).scope, keys.verify(admin.strip()).scope) == ("user", "admin")
 
     code, out, _ = cli("keys", "list", "--json")
-    assert [(k["name"], k["scope"]) for k in map(json.loads, out.splitlines())] == [("cms", "user"),
-                                                                                    ("operator", "admin")]
+    assert [(k["name"], k["scope"]) for k in json.loads(out)["data"]] == [("cms", "user"), ("operator", "admin")]
     code, out, _ = cli("keys", "list")
     assert [line.split("  ")[2] for line in out.splitlines()] == ["user", "admin"]
     with pytest.raises(ValueError, match="scope"):
