@@ -28,7 +28,7 @@ from .config import ServerSettings, Settings
 from .detect import Detection, Routing, detect, detect_paragraphs, detectable_codes
 from .errors import EmptyText, InvalidInput, PayloadTooLarge, UnreadableHtml
 from .languages import ENGLISH
-from .modelstore import locate, route
+from .modelstore import coverage, locate, present_keys, route
 from .observability.metrics import observe_cache
 from .quality import Flag, check_summary
 from .registry import ModelSpec, Registry
@@ -193,6 +193,12 @@ class Pipeline:
         chosen = route(self.registry, lang, lambda spec: locate(spec, models_dir).present)
         warning = chosen.warning()
         return chosen.require(self.registry, models_dir), (warning,) if warning else ()
+
+    def serves_every_language(self) -> bool:
+        """Whether every routed language has a present model (its own or the catch-all): when not, a text of
+        unknown language must be detected before anyone can say it will be served."""
+        present = present_keys(self.registry, self.models.models_dir)
+        return not coverage(self.registry, present, needs_summarizer=False).unserved
 
     # -- single steps (also served on their own endpoints) ------------------------------------
 

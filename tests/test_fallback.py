@@ -270,3 +270,25 @@ def test_a_jsonl_job_with_an_unserved_source_lang_is_refused_and_nothing_is_stor
         assert job.status_code == 503, job.text
         assert job.json()["error"] == {"code": "model_unavailable", "message": f"line 2: {sync['message']}"}
         assert client.get("/v1/jobs").json()["data"] == [], "a refused job is not stored"
+
+
+GERMAN_ARTICLE = ("Der Stadtrat hat am Dienstag den Haushalt für das kommende Jahr beschlossen. Die Schulen bekommen "
+                  "mehr Lehrer, und die Straßen werden repariert. Die Opposition kritisierte die hohen Kosten.")
+
+
+def test_a_job_item_without_source_lang_is_detected_at_submission_when_a_language_is_unserved(
+        unserved: Settings) -> None:
+    """Not accepted (201) and then failed item by item after retries: refused whole, as the sync route refuses."""
+    with TestClient(create_app(unserved)) as client:
+        sync = client.post("/v1/articles", json={"text": GERMAN_ARTICLE})
+        assert sync.status_code == 503, sync.text
+        job = client.post("/v1/jobs", json={"items": [
+            {"custom_id": "no", "text": "Nato sier nei. Det er ikke bekreftet.", "source_lang": "no"},
+            {"custom_id": "de", "text": GERMAN_ARTICLE}]})
+        assert job.status_code == 503, job.text
+        assert job.json()["error"] == {"code": "model_unavailable",
+                                       "message": f"items[1]: {sync.json()['error']['message']}"}
+        assert client.get("/v1/jobs").json()["data"] == [], "a refused job is not stored"
+        english = client.post("/v1/jobs", json={"items": [
+            {"custom_id": "en", "text": "The council approved the budget on Tuesday after a long debate."}]})
+        assert english.status_code == 201, "a language that is served is still accepted without source_lang"

@@ -81,9 +81,12 @@ def check_options(options: JobOptions) -> JobOptions:
 def check_items(
     labelled: Iterable[tuple[str, JobItemIn]], pipeline: Pipeline, settings: JobSettings
 ) -> list[JobItemIn]:
-    """The checks `POST /v1/articles` would make, per item, plus the job's own limits."""
+    """The checks `POST /v1/articles` would make, per item, plus the job's own limits. While some language has no
+    present model, an item without `source_lang` is detected here, so that a job is refused (503, as the sync
+    route answers) rather than accepted and failed item by item."""
     items: list[JobItemIn] = []
     seen: dict[str, str] = {}
+    detect_first = not pipeline.serves_every_language()
     for label, item in labelled:
         try:
             size = len(item.text.encode("utf-8"))
@@ -94,6 +97,8 @@ def check_items(
             pipeline.check_body(item.text, item.format, item.title)
             if item.source_lang is not None:  # unknown: 422; no present model (even the catch-all): 503, as sync
                 pipeline.plan(normalize_code(item.source_lang), None)
+            elif detect_first:
+                pipeline.plan(pipeline.detect_body(item.text, item.format).language.code, None)
             if item.summary:
                 pipeline.prompts.style(item.summary.style)
         except WirebriefError as exc:
