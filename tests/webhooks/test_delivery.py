@@ -199,7 +199,7 @@ def test_dns_rebinding_is_caught_at_delivery(settings, tmp_path: Path) -> None:
     assert hooks.sender.deliver_one()
     [delivery] = hooks.delivery_page(OPEN, 10).data
     [attempt] = delivery.attempts
-    assert attempt.status is None and "10.0.0.7, a private address" in (attempt.error or "")
+    assert attempt.http_status is None and "10.0.0.7, a private address" in (attempt.error or "")
     assert delivery.state == "pending", "refusals are retried on the schedule, in case DNS changes back"
 
 
