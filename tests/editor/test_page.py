@@ -153,6 +153,8 @@ def test_stories_view_shows_a_filed_story(tab: Tab, live: Live) -> None:
     page.wait_for_selector("#story-headline")
     story = httpx.get(f"{live.base}/v1/stories/{both['id']}", headers={"Authorization": f"Bearer {live.key}"}).json()
     assert page.text_content("#story-headline") == story["brief"]["headline"]
+    assert page.text_content("#story-summary") == story["brief"]["summary"]
+    assert "[object" not in page.inner_text("#story")
     assert page.locator("#members tbody tr").count() == 2
     assert sorted(page.locator("#members tbody tr td:first-child").all_text_contents()) == [
         "The Independent", "The Telegraph"]

@@ -8,6 +8,7 @@ import { articleMarkdown } from "./markdown.js";
 import { clearError, guarded } from "./notice.js";
 
 const $ = (id) => document.getElementById(id);
+const SHOWN_FLAGS = 6; // the rest behind "n more"
 const LOOKS_HTML = /<\/?(html|head|body|article|main|p|div|span|h[1-6]|br|section|ul|ol|li|a)\b[^>]*>/i;
 
 export function setUpArticle(config) {
@@ -142,7 +143,10 @@ function reviewCard(result) {
     "Fidelity",
     "flags",
     h("p", { id: "review-state" }, result.needs_review ? "Needs review: a person should check these before publishing." : "No fidelity flags."),
-    flags.length ? list(flags, (f) => f, { id: "flags" }) : null,
+    flags.length ? list(flags.slice(0, SHOWN_FLAGS), (f) => f, { id: "flags" }) : null,
+    flags.length > SHOWN_FLAGS
+      ? h("details", null, h("summary", null, `${flags.length - SHOWN_FLAGS} more`), list(flags.slice(SHOWN_FLAGS), (f) => f, { id: "more-flags" }))
+      : null,
   );
 }
 

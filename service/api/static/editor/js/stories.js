@@ -1,7 +1,7 @@
 // The stories view: GET /v1/stories (newest activity first) and one story's brief, facts, disagreements, members.
 
 import { getJson } from "./api.js";
-import { h, list, when } from "./dom.js";
+import { add, h, list, when } from "./dom.js";
 import { clearError, guarded } from "./notice.js";
 
 const $ = (id) => document.getElementById(id);
@@ -50,7 +50,8 @@ export async function openStory(id) {
 function renderStory(story) {
   const brief = story.brief;
   const node = $("story");
-  node.replaceChildren(
+  node.replaceChildren();
+  add(node, [
     h("p", { class: "headline", id: "story-headline" }, brief?.headline ?? story.members[0]?.headline ?? story.id),
     h(
       "p",
@@ -72,7 +73,7 @@ function renderStory(story) {
     story.facts.length ? factsTable(story.facts) : h("p", { class: "muted" }, "No counted facts found."),
     h("h3", null, "Articles"),
     membersTable(story.members),
-  );
+  ]);
   node.hidden = false;
 }
 
