@@ -173,3 +173,25 @@ def test_docs_and_redoc_render_offline(tab: Tab) -> None:
     assert page.locator("[data-section-id^='operation/'] h2").count() > 20
     assert tab.console_errors == []
     assert any(url.endswith("/docs/assets/redoc.offline.js") for url in tab.requests)
+
+
+def test_a_dropped_html_file_is_sent_as_html(tab: Tab) -> None:
+    page = tab.page
+    tab.open_editor()
+    html = ("<html><head><title>Council votes</title></head><body><article>"
+            "<p>The council met on Tuesday and voted to rebuild the bridge.</p>"
+            "<p>Work starts in May, the mayor said.</p></article></body></html>")
+    dropped = page.evaluate_handle(
+        "(html) => { const t = new DataTransfer(); t.items.add(new File([html], 'council.html', {type: 'text/html'}));"
+        " return t; }", html)
+    page.dispatch_event("#drop", "drop", {"dataTransfer": dropped})
+    page.wait_for_function("document.getElementById('file-name').textContent === 'council.html'")
+    assert page.input_value("#text") == html and page.input_value("#format") == "html"
+    page.fill("#source-lang", "en")
+    page.select_option("#method", "extractive")
+    with page.expect_request(lambda r: r.url.endswith("/v1/articles")) as sent:
+        page.click("#run")
+    assert json.loads(sent.value.post_data)["format"] == "html"
+    page.wait_for_selector("#aligned")
+    assert page.locator("#aligned tbody tr td:nth-child(2)").all_text_contents() == [
+        "The council met on Tuesday and voted to rebuild the bridge.", "Work starts in May, the mayor said."]
