@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install servers run test lint models pull bench bench-quick bench-workers bench-load eval-text eval-quality eval-desk clean
+.PHONY: install servers run test lint models pull screenshots bench bench-quick bench-workers bench-load eval-text eval-quality eval-desk clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "wirebrief needs Python 3.11"'
@@ -20,14 +20,16 @@ run: install
 	-$(BIN)/wirebrief models pull
 	$(BIN)/wirebrief serve
 
-## redis-server and PostgreSQL for the tests that start real servers (Debian packages; needs root or sudo).
+## redis-server and PostgreSQL for the tests that start real servers, Chromium for the editor page's tests
+## (Debian packages; needs root or sudo).
 servers:
-	@if command -v redis-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	@if command -v redis-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	  && [ -x /usr/bin/chromium ]; then :; \
 	elif [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null; then \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
-	    redis-server postgresql >/dev/null; \
-	else echo "!!! redis-server / postgresql missing and no root: the tests that need them will be SKIPPED"; fi
+	    redis-server postgresql chromium >/dev/null; \
+	else echo "!!! redis-server / postgresql / chromium missing and no root: the tests that need them will be SKIPPED"; fi
 
 ## The test suite, offline: tests build their own tiny models and start their own servers on 127.0.0.1.
 test: install servers lint
@@ -46,6 +48,10 @@ models: install
 
 pull: install
 	$(BIN)/wirebrief models pull $(PULL_ARGS)
+
+## The editor screenshots in docs/ (a live server with the tiny test models, Chromium from `make servers`)
+screenshots: install servers
+	HF_HUB_OFFLINE=1 $(BIN)/python -m tools.screenshots --out docs
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

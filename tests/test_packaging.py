@@ -31,7 +31,8 @@ def test_the_wheel_ships_the_defaults_and_no_test_kit(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"service/defaults/registry.toml", "service/defaults/prompts/styles.toml",
             "service/defaults/prompts/templates.toml", "service/text/boilerplate.toml",
-            "service/text/abbreviations.toml"} <= names
+            "service/text/abbreviations.toml", "service/api/static/editor/index.html",
+            "service/api/static/editor/editor.css", "service/api/static/editor/js/main.js"} <= names
     assert not any(name.startswith(("testkit/", "tests/", "bench/", "evals/", "service/testing/")) for name in names)
 
 

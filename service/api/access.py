@@ -35,12 +35,13 @@ from .compat.dialects import LIBRETRANSLATE, Dialect, dialect_for
 from .compat.forms import parse_fields
 from .errors import render
 
-#: Never behind a key: liveness, the API description, the CMS hook (it authenticates by signature), and what
-#: LibreTranslate serves to anyone (its language list and its front end's settings).
+#: Never behind a key: liveness, the API description, the CMS hook (it authenticates by signature), the editor page,
+#: and what LibreTranslate serves to anyone (its language list and its front end's settings).
 OPEN_PATHS = (
-    frozenset({"/health", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json", "/v1/hooks/newsroom"})
-    | LIBRETRANSLATE.open_paths
+    frozenset({"/health", "/docs", "/redoc", "/openapi.json", "/v1/hooks/newsroom", "/"}) | LIBRETRANSLATE.open_paths
 )
+#: Nor anything under these: the docs' and the editor's assets and settings (the editor's API calls carry the key).
+OPEN_PREFIXES = ("/docs/", "/editor/")
 NATIVE_KEY_HINT = "an API key is required: send `Authorization: Bearer <key>`"
 
 
@@ -50,7 +51,7 @@ def guarded(path: str, settings: AccessSettings) -> bool:
         return settings.auth_protect_ready
     if path == "/metrics":
         return settings.auth_protect_metrics
-    return path not in OPEN_PATHS
+    return path not in OPEN_PATHS and not path.startswith(OPEN_PREFIXES)
 
 
 def header_key(scope: Scope, schemes: tuple[str, ...] = ("bearer",)) -> str | None:

@@ -16,7 +16,22 @@ from ..jobs.service import JobService
 from ..observability.middleware import RequestMiddleware
 from ..pipeline import Pipeline
 from ..webhooks.service import WebhookService
-from . import access, articles, errors, hooks, jobs, meta, metrics, openapi, steps, stories, usage, webhooks
+from . import (
+    access,
+    articles,
+    docs,
+    editor,
+    errors,
+    hooks,
+    jobs,
+    meta,
+    metrics,
+    openapi,
+    steps,
+    stories,
+    usage,
+    webhooks,
+)
 from .admission import AdmissionMiddleware
 from .compat import deepl, libretranslate
 from .timeout import RequestTimeoutMiddleware
@@ -82,13 +97,22 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
         if pipeline is None:  # we own the models: stop their batcher threads
             app.state.pipeline.pool.close()
 
-    app = FastAPI(title="wirebrief", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="wirebrief",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,  # served offline by `docs`
+        redoc_url=None,
+    )
     errors.install(app)
     app.add_middleware(errors.UnexpectedErrorMiddleware)  # innermost: a route's bug is an ordinary 500
     app.add_middleware(AdmissionMiddleware, limit=settings.max_inflight_requests)  # after the key check
     app.add_middleware(access.AccessMiddleware, settings=settings.access)  # keys, rate limits, usage
     for module in (articles, steps, meta, jobs, stories, webhooks, hooks, usage, metrics, libretranslate, deepl):
         app.include_router(module.router)
+    docs.install(app)
+    editor.install(app)
     # added last, so outermost: request id, access log and metrics around the request timeout
     app.add_middleware(RequestTimeoutMiddleware, timeout_s=settings.request_timeout_s)
     app.add_middleware(RequestMiddleware)
