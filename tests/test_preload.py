@@ -10,12 +10,16 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import write_registry
+from desk.support import seed_article, seed_texts
 from fastapi.testclient import TestClient
 
 from service.api.app import create_app
 from service.backends import pool as pool_module
 from service.backends.pool import ModelPool
 from service.config import Settings
+from service.db import Database
+from service.desk import store as desk_store
+from service.desk.store import DeskStore
 from service.pipeline import Pipeline
 from testkit import PROJECT_ROOT
 from testkit.live import running_server, settings_env
@@ -125,3 +129,46 @@ def test_a_live_server_loads_every_model_before_ready_and_not_with_preload_off(s
             assert ready.status_code == 200, ready.text
             states = {m["key"]: m["state"] for m in ready.json()["models"]}
             assert [states[key] for key in NEEDED] == [expected] * 3, (preload, states)
+
+
+def test_the_preload_warms_every_owners_story_index_before_ready(settings: Settings, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A newsroom's first `desk` filing after /ready finds its index loaded: it computes the features of its own
+    text only, none of the stored stories'."""
+    data = settings.model_copy(update={"data_dir": tmp_path / "data", "summary_method": "extractive"})
+    db = Database.from_settings(data.storage)
+    db.upgrade()
+    filed = DeskStore(db, data.desk)
+    filed.file("anonymous", seed_article("000"))
+    for key in ("003", "004"):
+        filed.file("newsroom", seed_article(key))
+    db.dispose()
+
+    release = threading.Event()
+    real_warm = DeskStore.warm
+
+    def held(self: DeskStore, owner: str) -> None:
+        assert release.wait(60)
+        real_warm(self, owner)
+
+    monkeypatch.setattr(DeskStore, "warm", held)
+    with TestClient(create_app(data.model_copy(update={"preload": True}))) as client:
+        warming = client.get("/ready")
+        assert warming.status_code == 503
+        assert "warming the story desk" in warming.json()["reason"].split("; ")
+        release.set()
+        ready = _wait_ready(client.get)
+        assert ready.status_code == 200, ready.json()
+        store = client.app.state.desk.store
+        assert {owner: index.version for owner, index in store._indexes.items()} == {"anonymous": 1, "newsroom": 2}
+        assert {owner: len(index.stories) for owner, index in store._indexes.items()} == {"anonymous": 1,
+                                                                                           "newsroom": 2}
+
+        computed: list[str] = []
+        real_features = desk_store.features
+        monkeypatch.setattr(desk_store, "features", lambda text: computed.append(text) or real_features(text))
+        response = client.post("/v1/articles", json={"text": seed_texts()["001"], "source_lang": "en",
+                                                     "summary": False, "translate": False, "desk": True})
+        assert response.status_code == 200, response.text
+        assert len(computed) == 1  # the filed article's own text: no replay of the stored ones
+        assert len(store._indexes["anonymous"].articles) == 2 and store._indexes["anonymous"].version == 2

@@ -81,6 +81,8 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
                 public_base_url=settings.webhook_public_base_url,
                 page_max=settings.job_page_max,
             )
+            if settings.preload:  # likewise: /ready is 503 until every owner's story index is loaded
+                app.state.desk.start_warm()
             app.state.jobs = stack.enter_context(
                 JobService(
                     app.state.db,

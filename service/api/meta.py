@@ -37,9 +37,9 @@ def authenticated(request: Request) -> bool:
 )
 async def ready(request: Request, pipeline: Pipeline = Depends(get_pipeline)) -> JSONResponse:
     """200 while every served language has a present model (its own or the catch-all), the start-up preload is
-    done and loaded every model it tried, and the job database is intact; missing optional models are listed,
-    not fatal; `reason` says what is not ready. Filesystem paths tell an outsider about the host:
-    only key holders see them."""
+    done (it loaded every model it tried, and the story desk's indexes) and the job database is intact; missing
+    optional models are listed, not fatal; `reason` says what is not ready. Filesystem paths tell an outsider
+    about the host: only key holders see them."""
     states = pipeline.pool.status()
     present = {s.key for s in states if s.state != "missing"}
     covered = coverage(
@@ -53,7 +53,8 @@ async def ready(request: Request, pipeline: Pipeline = Depends(get_pipeline)) ->
         for spec in covered.missing
     )
     store = await run_in_threadpool(request.app.state.db.health)
-    reason = "; ".join(_not_ready(pipeline.pool, states, covered, store, insider=insider)) or None
+    warming = request.app.state.desk.warming
+    reason = "; ".join(_not_ready(pipeline.pool, states, covered, store, warming, insider=insider)) or None
     body = schemas.ReadyOut(
         ready=reason is None,
         reason=reason,
@@ -78,7 +79,13 @@ async def ready(request: Request, pipeline: Pipeline = Depends(get_pipeline)) ->
 
 
 def _not_ready(
-    pool: ModelPool, states: list[ModelStatus], covered: Coverage, store: StoreHealth, *, insider: bool
+    pool: ModelPool,
+    states: list[ModelStatus],
+    covered: Coverage,
+    store: StoreHealth,
+    desk_warming: bool,
+    *,
+    insider: bool,
 ) -> list[str]:
     """What keeps the service from being ready, a phrase each (a failed load's message names paths: insiders)."""
     reasons = []
@@ -93,6 +100,8 @@ def _not_ready(
         reasons.append(f"models missing: {', '.join(spec.key for spec in covered.blocking)}")
     if not store.ok:
         reasons.append(f"job database {store.state}")
+    if desk_warming:
+        reasons.append("warming the story desk")
     return reasons
 
 

@@ -264,8 +264,8 @@ class ReadyOut(BaseModel):
     storage: StorageStateOut | None = Field(None, description="The job database; not ready unless its state is ok.")
     reason: str | None = Field(
         None,
-        description="Why not ready, in words (null when ready): e.g. `loading models: ...` while the start-up "
-        "preload (WIREBRIEF_PRELOAD) runs.",
+        description="Why not ready, in words (null when ready): e.g. `loading models: ...` or "
+        "`warming the story desk` while the start-up preload (WIREBRIEF_PRELOAD) runs.",
     )
 
 

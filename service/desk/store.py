@@ -111,6 +111,11 @@ class DeskStore:
         with self._owner_lock(owner) as index:
             self._sync(owner, index)
 
+    def owners(self) -> list[str]:
+        """Every owner with a story on the desk (whose index a process start may warm)."""
+        with self.db.session() as session:
+            return list(session.scalars(select(Story.owner).distinct().order_by(Story.owner)))
+
     # -- filing ---------------------------------------------------------------------------------------
 
     def file(self, owner: str, article: DeskArticle) -> Filed:

@@ -65,6 +65,8 @@ class WorkerContext:
                 webhooks,
                 public_base_url=settings.webhook_public_base_url,
             )
+            if settings.preload:  # the owners' story indexes load while this process runs its first item
+                desk.start_warm()
             runner = ItemRunner(store, pipeline, announcer, settings.jobs, timeouts=(SoftTimeLimitExceeded,), desk=desk)
         return cls(settings, db, broker, store, webhooks, announcer, runner)
 
