@@ -8,8 +8,11 @@ import re
 from pathlib import Path
 
 import httpx
-
 from conftest import ENGLISH_SEEDS, NORWEGIAN_SEED, seed_text
+
+from service.auth.keys import KeyStore
+from service.config import Settings
+from service.db import Database
 
 from .conftest import Live, Tab
 
@@ -135,9 +138,9 @@ def test_jobs_upload_progress_and_results(tab: Tab, tmp_path: Path) -> None:
     assert page.locator("#results-preview tbody tr").count() == 3
 
 
-def _file(live: Live, path: Path, outlet: str) -> None:
-    answer = httpx.post(f"{live.base}/v1/articles", headers={"Authorization": f"Bearer {live.key}"}, timeout=120,
-                        json={"text": seed_text(path), "desk": True, "source": outlet, "summary": False})
+def _file(live: Live, path: Path, outlet: str, key: str | None = None) -> None:
+    answer = httpx.post(f"{live.base}/v1/articles", headers={"Authorization": f"Bearer {key or live.key}"},
+                        timeout=120, json={"text": seed_text(path), "desk": True, "source": outlet, "summary": False})
     assert answer.status_code == 200, answer.text
 
 
@@ -161,6 +164,48 @@ def test_stories_view_shows_a_filed_story(tab: Tab, live: Live) -> None:
     assert page.locator("#disagreements li").all_text_contents() == story["disagreements"]
     assert any("at least 10 injured (The Telegraph)" in line for line in story["disagreements"])
     assert page.locator("#facts tbody tr").count() == len(story["facts"])
+
+
+def test_an_editor_moves_and_removes_story_members(tab: Tab, live: Live, settings: Settings) -> None:
+    db = Database.from_settings(settings.model_copy(update={"data_dir": live.data_dir}))
+    _, key = KeyStore(db).create("desk editor")  # a desk of its own: no other test's stories in it
+    db.dispose()
+    api = httpx.Client(base_url=live.base, headers={"Authorization": f"Bearer {key}"}, timeout=60)
+    for path, outlet in zip(ENGLISH_SEEDS[:2] + ENGLISH_SEEDS[3:4], ("The Independent", "The Telegraph", "Sky News")):
+        _file(live, path, outlet, key)
+    stories = api.get("/v1/stories").json()["data"]
+    assert sorted(story["article_count"] for story in stories) == [1, 2]
+    kyiv = next(story["id"] for story in stories if story["article_count"] == 2)
+    other = next(story["id"] for story in stories if story["article_count"] == 1)
+    telegraph = next(m["article_id"] for m in api.get(f"/v1/stories/{kyiv}").json()["members"]
+                     if m["outlet"] == "The Telegraph")
+
+    page = tab.page
+    tab.open_editor(key=key, view="stories")
+    page.click(f"#story-list button[data-story-id='{kyiv}']")
+    row = page.locator(f"#members tbody tr[data-article-id='{telegraph}']")
+    row.locator("input.move-id").fill("story_not_there")  # a pasted id wins over the list; the API's 404 shows
+    row.locator("button.move").click()
+    page.wait_for_selector("#error .code:text('not_found (HTTP 404)')")
+    row.locator("input.move-id").fill("")
+    row.locator("select.move-choice").select_option(other)
+    row.locator("button.move").click()
+    row.wait_for(state="detached")  # the story it left is shown again, without it (no wait_for_function: CSP)
+    assert page.locator("#members tbody tr td:first-child").all_text_contents() == ["The Independent"]
+    moved = api.get(f"/v1/stories/{other}").json()
+    assert {m["outlet"]: m["pinned"] for m in moved["members"]} == {"Sky News": False, "The Telegraph": True}
+    assert [m["outlet"] for m in api.get(f"/v1/stories/{kyiv}").json()["members"]] == ["The Independent"]
+
+    page.locator(f"#story-list button[data-story-id='{other}'] .story-meta", has_text="2 articles").wait_for()
+    page.click(f"#story-list button[data-story-id='{other}']")
+    sky = page.locator("#members tbody tr", has_text="Sky News")
+    sky.locator("button.remove").click()
+    sky.wait_for(state="detached")
+    left = api.get(f"/v1/stories/{other}").json()
+    assert [(m["article_id"], m["pinned"]) for m in left["members"]] == [(telegraph, True)]
+    assert left["article_count"] == 1 and "Sky News" not in left["outlets"]
+    assert page.locator("#error").is_hidden()
+    api.close()
 
 
 def test_docs_and_redoc_render_offline(tab: Tab) -> None:

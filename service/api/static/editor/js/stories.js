@@ -1,12 +1,14 @@
-// The stories view: GET /v1/stories (newest activity first) and one story's brief, facts, disagreements, members.
+// The stories view: GET /v1/stories (newest activity first) and one story's brief, facts, disagreements, members;
+// an editor moves a member to another story (POST) or takes it out (DELETE), pinning it there.
 
-import { getJson } from "./api.js";
+import { call, getJson } from "./api.js";
 import { add, h, list, when } from "./dom.js";
-import { clearError, guarded } from "./notice.js";
+import { clearError, guarded, showError } from "./notice.js";
 
 const $ = (id) => document.getElementById(id);
 let nextAfter = null;
 let openId = null;
+let listed = []; // the stories the list shows, {id, headline}: where a member can be moved
 
 export function setUpStories() {
   $("stories-refresh").addEventListener("click", () => refreshStories());
@@ -17,6 +19,8 @@ export async function refreshStories(after) {
   const query = after ? `?limit=20&after=${encodeURIComponent(after)}` : "?limit=20";
   const page = await guarded(() => getJson(`/v1/stories${query}`));
   if (!page) return;
+  const shown = page.data.map((story) => ({ id: story.id, headline: story.headline ?? story.id }));
+  listed = after ? listed.concat(shown) : shown;
   const items = page.data.map((story) =>
     h(
       "li",
@@ -40,6 +44,11 @@ export async function openStory(id) {
   clearError();
   const story = await guarded(() => getJson(`/v1/stories/${encodeURIComponent(id)}`));
   if (!story) return;
+  show(story);
+}
+
+function show(story) {
+  const id = story.id;
   openId = id;
   for (const button of $("story-list").querySelectorAll("button")) {
     button.setAttribute("aria-current", button.dataset.storyId === id ? "true" : "false");
@@ -72,7 +81,7 @@ function renderStory(story) {
     h("h3", null, "Facts"),
     story.facts.length ? factsTable(story.facts) : h("p", { class: "muted" }, "No counted facts found."),
     h("h3", null, "Articles"),
-    membersTable(story.members),
+    membersTable(story.id, story.members),
   ]);
   node.hidden = false;
 }
@@ -102,11 +111,11 @@ function factsTable(facts) {
   );
 }
 
-function membersTable(members) {
+function membersTable(storyId, members) {
   return h(
     "table",
     { id: "members" },
-    h("thead", null, h("tr", null, h("th", null, "Outlet"), h("th", null, "Language"), h("th", null, "Headline"), h("th", null, "Time"))),
+    h("thead", null, h("tr", null, h("th", null, "Outlet"), h("th", null, "Language"), h("th", null, "Headline"), h("th", null, "Time"), h("th", null, "Editor"))),
     h(
       "tbody",
       null,
@@ -118,8 +127,51 @@ function membersTable(members) {
           h("td", null, m.language),
           h("td", null, m.url ? h("a", { href: m.url, rel: "noopener noreferrer", target: "_blank" }, m.headline ?? m.url) : m.headline ?? "—"),
           h("td", null, when(m.time)),
+          h("td", null, memberControls(storyId, m.article_id)),
         ),
       ),
     ),
   );
+}
+
+// "Move to…" (a listed story, or a pasted story id) and "Remove from story" for one member.
+function memberControls(storyId, articleId) {
+  const others = listed.filter((story) => story.id !== storyId);
+  const choice = h(
+    "select",
+    { class: "move-choice", "aria-label": "Move to another story" },
+    h("option", { value: "" }, "Move to…"),
+    others.map((story) => h("option", { value: story.id }, story.headline)),
+  );
+  const pasted = h("input", { class: "move-id", type: "text", placeholder: "or paste a story id", "aria-label": "Story id to move to", spellcheck: "false" });
+  const move = () => {
+    const target = pasted.value.trim() || choice.value;
+    if (!target) return showError({ code: "no_story", message: "Choose a story to move this article to, or paste its id." });
+    return changeMember(storyId, "POST", target, articleId);
+  };
+  return h(
+    "div",
+    { class: "member-edit" },
+    choice,
+    pasted,
+    h("button", { type: "button", class: "move", onclick: move }, "Move"),
+    h("button", { type: "button", class: "remove", onclick: () => changeMember(storyId, "DELETE", storyId, articleId) }, "Remove from story"),
+  );
+}
+
+// One editor's move; then the list and the open story again (the target story when this one was emptied).
+async function changeMember(storyId, method, target, articleId) {
+  clearError();
+  const done = await guarded(() => call(`/v1/stories/${encodeURIComponent(target)}/articles/${encodeURIComponent(articleId)}`, { method }));
+  if (!done) return;
+  await refreshStories();
+  try {
+    show(await getJson(`/v1/stories/${encodeURIComponent(storyId)}`));
+  } catch (error) {
+    if (error.status !== 404) return showError(error);
+    if (target !== storyId) return openStory(target);
+    openId = null;
+    $("story").hidden = true;
+    $("story").replaceChildren();
+  }
 }
