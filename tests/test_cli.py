@@ -96,7 +96,7 @@ def test_translation_and_progress_are_shown_on_request(settings, tmp_path: Path,
     start = lines.index("translation:")
     assert lines[start - 1].startswith("translated by Helsinki-NLP/opus-mt-gmq-en: 2 sentences")
     assert lines[start + 1].startswith("  ") and lines[start + 2].startswith("headline: ")
-    assert "1/1" in shown.stderr and "kort.txt" in shown.stderr  # tqdm's bar, with the file it is on
+    assert "/1 [" in shown.stderr and "kort.txt" in shown.stderr  # tqdm's bar (of 1 file), with the file it is on
 
 
 # -- usage and configuration mistakes: one line, exit 2 --------------------------------------------------
