@@ -79,6 +79,8 @@ class Seq2SeqBackend(Protocol):
     max_input_tokens: int
     #: name of the engine, shown in responses ("transformers", "ctranslate2")
     engine: str
+    #: batches it can run at once, each from its own thread (the batcher starts one worker per replica)
+    replicas: int
 
     def encode(self, texts: Sequence[str]) -> list[Encoded]:
         """Token ids as `generate` will take them, special tokens included; never truncated."""

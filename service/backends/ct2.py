@@ -2,10 +2,15 @@
 
 The tokenizer and generation defaults still come from the original checkpoint folder, so both
 engines split, bound and decode text identically; only the network runs elsewhere.
+
+`inter_threads` replicas of the model run that many `translate_batch` calls at once (CTranslate2
+releases the GIL while it decodes), each on `intra_threads` threads: the batcher calls from one
+thread per replica. The tokenizer is shared and not re-entrant, so its calls take turns.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -36,6 +41,8 @@ class CTranslate2Seq2Seq:
         intra_threads: int = 0,
     ) -> None:
         self.spec = spec
+        self.replicas = inter_threads
+        self._tokenizing = threading.Lock()  # fast tokenizers raise "Already borrowed" when shared at once
         self.tokenizer = AutoTokenizer.from_pretrained(hf_path)
         config = AutoConfig.from_pretrained(hf_path)
         try:
@@ -60,7 +67,8 @@ class CTranslate2Seq2Seq:
     def encode(self, texts: Sequence[str]) -> list[Encoded]:
         if not texts:
             return []
-        encoded = self.tokenizer(list(texts), add_special_tokens=True, truncation=False)
+        with self._tokenizing:
+            encoded = self.tokenizer(list(texts), add_special_tokens=True, truncation=False)
         return [Encoded(text, tuple(ids)) for text, ids in zip(texts, encoded["input_ids"])]
 
     def _decoding(self, options: GenerationOptions, longest: int) -> dict[str, object]:
@@ -85,7 +93,8 @@ class CTranslate2Seq2Seq:
     def generate(self, inputs: Sequence[Encoded], options: GenerationOptions) -> list[str]:
         if not inputs:
             return []
-        sources = [self.tokenizer.convert_ids_to_tokens(list(item.ids)) for item in inputs]
+        with self._tokenizing:
+            sources = [self.tokenizer.convert_ids_to_tokens(list(item.ids)) for item in inputs]
         prefix = [self._prefix] * len(sources) if self._prefix else None
         results = self.translator.translate_batch(
             sources,
@@ -93,7 +102,9 @@ class CTranslate2Seq2Seq:
             max_batch_size=0,
             **self._decoding(options, max(item.length for item in inputs)),
         )
-        outputs: list[list[int]] = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]  # type: ignore[misc]
+        with self._tokenizing:
+            outputs: list[list[int]] = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]  # type: ignore[misc]
+            texts = self.tokenizer.batch_decode(outputs, skip_special_tokens=True)
         # generated: the kept hypothesis' tokens, a forced prefix included, </s> not (CTranslate2 drops it)
         observe_generated_tokens(self.spec.key, sum(len(row) for row in outputs))
-        return self.tokenizer.batch_decode(outputs, skip_special_tokens=True)
+        return texts

@@ -61,7 +61,7 @@ def load_backend(spec: ModelSpec, path: Path, settings: ModelSettings) -> Seq2Se
             converted,
             device=settings.device,
             compute_type=quantization,
-            inter_threads=settings.ct2_inter_threads,
+            inter_threads=settings.replicas(),
             intra_threads=settings.ct2_threads(),
         )
     from .transformers import TransformersSeq2Seq

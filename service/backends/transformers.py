@@ -38,6 +38,7 @@ def input_limit(model_config: object, tokenizer: object) -> int:
 
 class TransformersSeq2Seq:
     engine = "transformers"
+    replicas = 1  # one generate already uses every core (torch's intra-op threads)
 
     def __init__(self, spec: ModelSpec, path: Path, *, device: str = "cpu") -> None:
         self.spec = spec
