@@ -419,3 +419,16 @@ def test_with_replicas_a_failing_input_still_fails_alone() -> None:
             culprit.result(timeout=10)
         assert [h.result(timeout=10) for h in holds] == [["5:0dloh"], ["6:1dloh"]]
     batcher.close()
+
+
+def test_replicas_default_to_one_per_usable_core_and_split_the_threads() -> None:
+    import os
+
+    from service.config import ModelSettings
+
+    cores = len(os.sched_getaffinity(0))
+    auto = ModelSettings(model_replicas=0)
+    assert auto.replicas() == cores and auto.ct2_threads() == 1
+    assert ModelSettings(model_replicas=3).replicas() == 3
+    assert ModelSettings(model_replicas=1).ct2_threads() == cores
+    assert ModelSettings(model_replicas=1, ct2_intra_threads=5).ct2_threads() == 5
