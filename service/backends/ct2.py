@@ -1,7 +1,8 @@
 """CTranslate2 engine: the same interface as transformers, on a converted (int8 / float16) model.
 
 The tokenizer and generation defaults still come from the original checkpoint folder, so both
-engines split, bound and decode text identically; only the network runs elsewhere.
+engines split, bound and decode text identically; only the network runs elsewhere. They are read
+without torch (`checkpoint`): a CTranslate2 server never imports it.
 
 `inter_threads` replicas of the model run that many `translate_batch` calls at once (CTranslate2
 releases the GIL while it decodes), each on `intra_threads` threads: the batcher calls from one
@@ -15,12 +16,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import ctranslate2
-from transformers import AutoConfig, AutoTokenizer, GenerationConfig
 
 from ..observability.metrics import observe_generated_tokens
 from ..registry import ModelSpec
-from .base import Encoded, GenerationOptions, output_limit
-from .transformers import input_limit
+from .base import Encoded, GenerationOptions, input_limit, output_limit
+from .checkpoint import GenerationDefaults, load_tokenizer, max_positions
 
 #: transformers' default when a checkpoint sets no max_length; too short to mean anything
 _HF_DEFAULT_MAX_LENGTH = 20
@@ -43,14 +43,11 @@ class CTranslate2Seq2Seq:
         self.spec = spec
         self.replicas = inter_threads
         self._tokenizing = threading.Lock()  # fast tokenizers raise "Already borrowed" when shared at once
-        self.tokenizer = AutoTokenizer.from_pretrained(hf_path)
-        config = AutoConfig.from_pretrained(hf_path)
-        try:
-            self.generation = GenerationConfig.from_pretrained(hf_path)
-        except OSError:  # no generation_config.json: derive it from the model config, as transformers does
-            self.generation = GenerationConfig.from_model_config(config)
-        self.max_input_tokens = input_limit(config, self.tokenizer)
-        self.max_output_tokens = output_limit(config)
+        self.tokenizer = load_tokenizer(hf_path)
+        self.generation = GenerationDefaults.read(hf_path)
+        positions = max_positions(hf_path)
+        self.max_input_tokens = input_limit(positions, getattr(self.tokenizer, "model_max_length", None))
+        self.max_output_tokens = output_limit(positions)
         kind, _, index = device.partition(":")
         self.translator = ctranslate2.Translator(
             str(ct2_path),
@@ -103,7 +100,7 @@ class CTranslate2Seq2Seq:
             **self._decoding(options, max(item.length for item in inputs)),
         )
         with self._tokenizing:
-            outputs: list[list[int]] = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]  # type: ignore[misc]
+            outputs: list[list[int]] = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
             texts = self.tokenizer.batch_decode(outputs, skip_special_tokens=True)
         # generated: the kept hypothesis' tokens, a forced prefix included, </s> not (CTranslate2 drops it)
         observe_generated_tokens(self.spec.key, sum(len(row) for row in outputs))
