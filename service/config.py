@@ -147,7 +147,9 @@ class TextSettings(BaseModel):
 class DetectionSettings(BaseModel):
     """When a language guess is flagged as doubtful."""
 
-    detector: Literal["lingua", "langdetect"] = Field("lingua", description="Language detection engine.")
+    detector: Literal["lingua", "lingua-low", "langdetect"] = Field(
+        "lingua", description="Language detection engine (lingua-low: lingua's low-accuracy mode, see PERFORMANCE)."
+    )
     detect_min_chars: int = Field(
         40,
         ge=1,
