@@ -31,7 +31,8 @@ app.add_typer(keys_app, name="keys")
 
 
 def _registry() -> Registry:
-    return Registry.load(get_settings().registry_path)
+    settings = get_settings()
+    return Registry.load(settings.registry_path, settings.models.summarizer)
 
 
 @app.command()
