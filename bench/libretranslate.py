@@ -59,8 +59,9 @@ class EqualLength:
         self._translator = ctranslate2.Translator(**params)
     def translate_batch(self, sources, **options):
         sources = [list(s) + ["</s>"] for s in sources]
-        steps = max(len(s) for s in sources) - 1
-        options.update(min_decoding_length=steps, max_decoding_length=steps)
+        if sources:
+            steps = max(len(s) for s in sources) - 1
+            options.update(min_decoding_length=steps, max_decoding_length=steps)
         return self._translator.translate_batch(sources, **options)
 
 class Module:
@@ -105,11 +106,11 @@ def libretranslate(lt_python: Path, registry: Path, home: Path, threads: int) ->
     port = free_port()
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "ARGOS_PACKAGES_DIR": str(packages),
            "XDG_DATA_HOME": str(home / "data"), "XDG_CACHE_HOME": str(home / "cache"),
-           "XDG_CONFIG_HOME": str(home / "config"), "ARGOS_CHUNK_TYPE": "SPACY", "ARGOS_BEAM_SIZE": "4", "ARGOS_DEBUG": "0",
-           "ARGOS_INTER_THREADS": "1", "ARGOS_INTRA_THREADS": str(threads)}
+           "XDG_CONFIG_HOME": str(home / "config"), "ARGOS_CHUNK_TYPE": "SPACY", "ARGOS_BEAM_SIZE": "4",
+           "ARGOS_DEBUG": "0", "ARGOS_INTER_THREADS": "1", "ARGOS_INTRA_THREADS": str(threads)}
     log = (home / "libretranslate.log").open("w")
     proc = subprocess.Popen([str(lt_python), str(launcher), "--host", "127.0.0.1", "--port", str(port),
-                             "--load-only", "nb,en", "--disable-web-ui", "--threads", "1", "--char-limit", "-1",
+                             "--load-only", "nb,en", "--disable-web-ui", "--char-limit", "-1",
                              "--req-limit", "-1"], env=env, stdout=subprocess.DEVNULL,
                             stderr=log)
     base = f"http://127.0.0.1:{port}"

@@ -1,6 +1,7 @@
 """Peak RSS of one benchmarked program, in a process of its own: its models loaded, the Norwegian seed processed.
 
-Run as `python -m bench.rss REGISTRY PROGRAM` (naive, ours-transformers, ours-ct2-int8, ceiling); prints the
+Run as `python -m bench.rss REGISTRY PROGRAM [PARAGRAPHS]` (naive, ours-transformers, ours-ct2-int8, ceiling;
+PARAGRAPHS: the seed's first paragraphs only, as the quick run's mix); prints the
 peak RSS in MB. Each program is measured running itself, never copied from another. A process of its own,
 because peak RSS only ever grows within one process. Read from /proc's VmHWM, not getrusage: Linux carries
 ru_maxrss across fork+exec, so a child of the (large) benchmark process would report its parent's peak.
@@ -19,7 +20,8 @@ from .workload import seed_mix
 
 def main() -> None:
     registry, program = Path(sys.argv[1]), sys.argv[2]
-    norwegian = next(a for a in seed_mix() if a.lang != "en")
+    paragraphs = int(sys.argv[3]) if len(sys.argv) > 3 else None
+    norwegian = next(a for a in seed_mix(paragraphs) if a.lang != "en")
     variant(program, Registry.load(registry), registry).process(norwegian, Run())
     print(peak_rss_mb())
 

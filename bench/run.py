@@ -25,9 +25,10 @@ from .workload import seed_mix  # noqa: E402
 QUICK_PARAGRAPHS = 5
 
 
-def peak_rss_mb(registry, program: str) -> float:
-    done = subprocess.run([sys.executable, "-m", "bench.rss", str(registry), program], capture_output=True, text=True,
-                          check=True, timeout=900)
+def peak_rss_mb(registry, program: str, paragraphs: int | None) -> float:
+    extra = [str(paragraphs)] if paragraphs else []
+    done = subprocess.run([sys.executable, "-m", "bench.rss", str(registry), program, *extra], capture_output=True,
+                          text=True, check=True, timeout=900)
     return float(done.stdout.strip().splitlines()[-1])
 
 
@@ -89,7 +90,7 @@ def main() -> None:
     first_s, repeat_s = cached_repeat(models.bench_settings(registry_path, "ctranslate2", cache_max_entries=16),
                                       norwegian)
 
-    rss = {name: peak_rss_mb(registry_path, name) for name in runs}
+    rss = {name: peak_rss_mb(registry_path, name, QUICK_PARAGRAPHS if args.quick else None) for name in runs}
     table = {name: report.summarize(run, rss.get(name), per_pass[name]) for name, run in runs.items()}
 
     client_levels = (1, 8) if args.quick else (1, 4, 8, 16)

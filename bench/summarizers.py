@@ -77,7 +77,8 @@ def main(argv: list[str] | None = None) -> None:
     for name, per_article in steps.items():
         for article, spent in per_article.items():
             whole = sum(spent.values()) or 1.0
-            print(f"| {name} | {article} | " + " | ".join(f"{spent[s] / whole:.1%}" for s in STEPS) + " |")
+            print(f"| {name} | {article} | "
+                  + " | ".join(f"{spent[s] / whole:.2%} ({spent[s] / args.passes:,.1f} ms)" for s in STEPS) + " |")
 
 
 if __name__ == "__main__":
