@@ -159,13 +159,15 @@ def main(argv: list[str] | None = None) -> None:
                         help="python of a venv with `pip install libretranslate spacy` (not this project's)")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--copies", type=int, default=2, help="times the seed's paragraphs go round at 8 clients")
+    parser.add_argument("--detector", default="lingua", help="wirebrief's WIREBRIEF_DETECTOR (lingua-low: 0.7 GB less)")
+    parser.add_argument("--replicas", type=int, default=0, help="wirebrief's WIREBRIEF_MODEL_REPLICAS (0: per core)")
     args = parser.parse_args(argv)
     if args.lt_python is None or not Path(args.lt_python).is_file():
         print("LibreTranslate row skipped: no LibreTranslate venv (pass --lt-python or set WIREBRIEF_BENCH_LT_PYTHON "
               "to the python of a venv with `pip install libretranslate spacy`)")
         return
     registry = models.build()
-    settings = models.bench_settings(registry, "ctranslate2")
+    settings = models.bench_settings(registry, "ctranslate2", detector=args.detector, model_replicas=args.replicas)
     norwegian = next(a for a in seed_mix() if a.lang != "en")
     paragraphs = [p for p in norwegian.cleaned.splitlines() if p.strip()]
     pipeline = Pipeline.from_settings(settings)
@@ -196,7 +198,8 @@ def main(argv: list[str] | None = None) -> None:
                 for name, post in (("LibreTranslate", theirs), ("wirebrief", ours)):
                     rates[name][clients].append(work_tokens[clients] / drive(post, work[clients], clients))
         rss = {"LibreTranslate": status_mb(lt_pid, "VmHWM"), "wirebrief": status_mb(ours_proc.pid, "VmHWM")}
-    print(f"Run: `python -m bench.libretranslate --rounds {args.rounds}` on {cores} cores, "
+    print(f"Run: `python -m bench.libretranslate --rounds {args.rounds} --detector {args.detector} --replicas "
+          f"{args.replicas}` on {cores} cores, "
           f"{time.strftime('%Y-%m-%d')}.\n")
     print("| | LibreTranslate | wirebrief | ratio (per round, lowest first) |\n|---|---:|---:|---:|")
     for clients in (1, 8):
