@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import queue
+import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -25,20 +27,25 @@ def live_server(settings: Settings) -> Iterator[str]:
         yield base
 
 
-def drive(base: str, articles: list[Article], clients: int, requests_per_client: int) -> dict[str, float]:
-    """Each client posts `requests_per_client` articles of the mix, starting at its own offset."""
+def drive(base: str, articles: list[Article], clients: int, total: int) -> dict[str, float]:
+    """`clients` clients share one list of `total` articles (the mix, cycled): every level does the same work."""
+    work: queue.SimpleQueue[Article] = queue.SimpleQueue()
+    for k in range(total):
+        work.put(articles[k % len(articles)])
 
-    def client(index: int) -> tuple[list[float], int]:
+    def client(_: int) -> tuple[list[float], int]:
         latencies, errors = [], 0
         with httpx.Client(timeout=REQUEST_TIMEOUT_S) as http:
-            for k in range(requests_per_client):
-                article = articles[(index + k) % len(articles)]
+            while True:
+                try:
+                    article = work.get_nowait()
+                except queue.Empty:
+                    return latencies, errors
                 started = time.perf_counter()
                 response = http.post(f"{base}/v1/articles", content=article.raw.encode(),
                                      headers={"content-type": "text/plain"})
                 latencies.append(time.perf_counter() - started)
                 errors += response.status_code != 200
-        return latencies, errors
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=clients) as pool:
@@ -62,11 +69,25 @@ def warm(base: str, articles: list[Article]) -> None:
                timeout=REQUEST_TIMEOUT_S)
 
 
-def run(settings: Settings, articles: list[Article], levels: tuple[int, ...], per_client: dict[int, int]
-        ) -> list[dict[str, float]]:
+def run(settings: Settings, articles: list[Article], levels: tuple[int, ...], total: int, rounds: int
+        ) -> list[dict[str, object]]:
+    """Each level `rounds` times, interleaved (1, 4, 16, 1, 4, 16, ...): load drift hits every level alike."""
+    samples: dict[int, list[dict[str, float]]] = {clients: [] for clients in levels}
     with live_server(settings) as base:
         warm(base, articles)
-        return [drive(base, articles, clients, per_client[clients]) for clients in levels]
+        for _ in range(rounds):
+            for clients in levels:
+                samples[clients].append(drive(base, articles, clients, total))
+    out: list[dict[str, object]] = []
+    for clients, runs in samples.items():
+        rates = sorted(r["articles_per_min"] for r in runs)
+        out.append({
+            "clients": clients, "rounds": len(runs), "requests": sum(int(r["requests"]) for r in runs),
+            "errors": sum(int(r["errors"]) for r in runs), "articles_per_min": statistics.median(rates),
+            "articles_per_min_range": [rates[0], rates[-1]],
+            "p50_s": statistics.median(r["p50_s"] for r in runs), "p95_s": max(r["p95_s"] for r in runs),
+        })
+    return out
 
 
 __all__ = ["run"]

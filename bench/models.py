@@ -37,10 +37,17 @@ def build(out: Path = OUT) -> Path:
     marian, bart = root / "opus-mt-gmq-en", root / "distilbart-cnn-12-6"
     if not (marian / "config.json").is_file():
         modelgen.build_marian(marian, corpus, dims=modelgen.MARIAN_OPUS_MT_BASE, vocab_size=8000)
-        _never_emit_padding_tokens(marian)
+        never_emit_padding_tokens(marian)
     if not (bart / "config.json").is_file():
         modelgen.build_bart(bart, corpus, dims=modelgen.DISTILBART_CNN_12_6, vocab_size=8000)
-        _never_emit_padding_tokens(bart)
+        never_emit_padding_tokens(bart)
+    registry = registry_for(root, marian, bart)
+    convert_int8(registry)
+    return registry
+
+
+def registry_for(root: Path, marian: Path, bart: Path) -> Path:
+    """A registry serving `marian` (Nordic languages, and as the catch-all) and `bart` as the summarizer."""
     registry = root / "registry.toml"
     registry.write_text(f"""
 summarizer = "{SUMMARIZER_KEY}"
@@ -62,16 +69,20 @@ task = "summarization"
 hub_id = "bench/distilbart-cnn-12-6-random"
 path = "{bart}"
 """, encoding="utf-8")
+    return registry
+
+
+def convert_int8(registry: Path) -> None:
+    """The int8 CTranslate2 conversion of both models, once."""
     settings = bench_settings(registry, "auto")
     loaded = Registry.load(registry)
     for key in (TRANSLATOR_KEY, SUMMARIZER_KEY):
         spec = loaded.models[key]
         if locate_ct2(spec, settings.models_dir, "int8") is None:
             convert(spec, spec.path, settings.models_dir, "int8")
-    return registry
 
 
-def _never_emit_padding_tokens(folder: Path) -> None:
+def never_emit_padding_tokens(folder: Path) -> None:
     """Random weights would mostly emit the vocabulary's `madeupwordNNNN` filler (most of the
     ids), which decodes to text five times longer than real output and so would inflate the
     summarizer's work (and stop map-reduce from shrinking). A -1e4 output bias on those ids keeps

@@ -23,9 +23,11 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def summarize(run: Run, peak_rss_mb: float | None) -> dict[str, Any]:
+def summarize(run: Run, peak_rss_mb: float | None, passes: list[Run] | None = None) -> dict[str, Any]:
     total = sum(run.latencies_s)
+    each = [summarize(one, None) for one in passes or []]
     return {
+        "passes": each,
         "articles": len(run.latencies_s),
         "articles_per_min": len(run.latencies_s) / total * 60,
         "target_tokens_per_s": run.target_tokens / total,
@@ -85,10 +87,20 @@ def _doc(results: dict[str, Any]) -> None:
         lines.append(f"| {name} | {_fmt(v['articles_per_min'])} | {_fmt(v['target_tokens_per_s'])} | "
                      f"{_fmt(v['translate_tokens_per_s'])} | {_fmt(v['p50_latency_s'], 2)} | "
                      f"{_fmt(v['p95_latency_s'], 2)} | {_fmt(v['peak_rss_mb'], 0)} |")
-    lines += ["", "| concurrent clients | requests | errors | articles/min | p50 s | p95 s |", "|---:|---:|---:|---:|---:|---:|"]
+    lines += ["", "Per pass (articles/min; translation tokens/s):", ""]
+    for name, v in results["variants"].items():
+        rates = ", ".join(f"{_fmt(p['articles_per_min'])}; {_fmt(p['translate_tokens_per_s'])}" for p in v["passes"])
+        lines.append(f"- {name}: {rates}")
+    lines += ["", "Ratios within each pass (the variants ran side by side), lowest to highest:", ""]
+    for name, spread in results["ratio_spread"].items():
+        lines.append(f"- {name}: {', '.join(_fmt(r, 2) for r in spread)}")
+    lines += ["", "| concurrent clients | rounds | requests | errors | articles/min (median) | range | p50 s | p95 s |",
+              "|---:|---:|---:|---:|---:|---|---:|---:|"]
     for lv in results["concurrency"]:
-        lines.append(f"| {lv['clients']} | {lv['requests']} | {lv['errors']} | {_fmt(lv['articles_per_min'])} | "
-                     f"{_fmt(lv['p50_s'], 2)} | {_fmt(lv['p95_s'], 2)} |")
+        low, high = lv["articles_per_min_range"]
+        lines.append(f"| {lv['clients']} | {lv['rounds']} | {lv['requests']} | {lv['errors']} | "
+                     f"{_fmt(lv['articles_per_min'])} | {_fmt(low)}–{_fmt(high)} | {_fmt(lv['p50_s'], 2)} | "
+                     f"{_fmt(lv['p95_s'], 2)} |")
     lines += ["", "| target | ratio | goal | met |", "|---|---:|---:|---|"]
     for name, t in results["targets"].items():
         lines.append(f"| {name} | {_fmt(t['ratio'], 2)} | {t['goal']} | {'yes' if t['met'] else 'NO'} |")

@@ -1,9 +1,10 @@
-"""Peak RSS with both default models loaded and one article processed, one engine per process.
+"""Peak RSS of one benchmarked program, in a process of its own: its models loaded, the Norwegian seed processed.
 
-Run as `python -m bench.rss REGISTRY ENGINE`; prints the peak RSS in MB. A process of its own,
-because peak RSS only ever grows within one process. Read from /proc's VmHWM, not getrusage:
-Linux carries ru_maxrss across fork+exec, so a child of the (large) benchmark process would
-report its parent's peak.
+Run as `python -m bench.rss REGISTRY PROGRAM [PARAGRAPHS]` (naive, ours-transformers, ours-ct2-int8, ceiling;
+PARAGRAPHS: the seed's first paragraphs only, as the quick run's mix); prints the
+peak RSS in MB. Each program is measured running itself, never copied from another. A process of its own,
+because peak RSS only ever grows within one process. Read from /proc's VmHWM, not getrusage: Linux carries
+ru_maxrss across fork+exec, so a child of the (large) benchmark process would report its parent's peak.
 """
 
 from __future__ import annotations
@@ -11,17 +12,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from service.pipeline import ArticleRequest, Pipeline, SummaryRequest
+from service.registry import Registry
 
-from .models import bench_settings
+from .variants import Run, variant
 from .workload import seed_mix
 
 
 def main() -> None:
-    registry, engine = Path(sys.argv[1]), sys.argv[2]
-    pipeline = Pipeline.from_settings(bench_settings(registry, engine))
-    norwegian = next(a for a in seed_mix() if a.lang != "en")
-    pipeline.process(ArticleRequest(text=norwegian.raw, source_lang="no", summary=SummaryRequest(style="bench")))
+    registry, program = Path(sys.argv[1]), sys.argv[2]
+    paragraphs = int(sys.argv[3]) if len(sys.argv) > 3 else None
+    norwegian = next(a for a in seed_mix(paragraphs) if a.lang != "en")
+    variant(program, Registry.load(registry), registry).process(norwegian, Run())
     print(peak_rss_mb())
 
 

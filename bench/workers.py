@@ -71,7 +71,7 @@ def measure(workers: int, items: int, settings: Settings, redis: RedisServer, ou
     db = Database(db_url)
     db.upgrade()
     worker_settings = settings.model_copy(update={
-        "broker_url": redis.url, "database_url": db_url, "ct2_intra_threads": threads, "torch_threads": threads,
+        "broker_url": redis.url, "database_url": db_url, "ct2_intra_threads": threads, "model_replicas": 1, "torch_threads": threads,
         "job_item_soft_time_limit_s": 1200.0, "job_item_time_limit_s": 1500.0, "log_format": "text"})
     store, broker = JobStore(db), Broker.from_settings(db, worker_settings.broker, worker_settings.jobs)
     env = {**settings_env(worker_settings), "OMP_NUM_THREADS": str(threads)}

@@ -171,7 +171,8 @@ def root(
 
 
 def _registry() -> Registry:
-    return Registry.load(get_settings().registry_path)
+    settings = get_settings()
+    return Registry.load(settings.registry_path, settings.models.summarizer)
 
 
 @app.command()

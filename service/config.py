@@ -20,6 +20,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 Group = TypeVar("Group", bound=BaseModel)
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, which containers and taskset narrow)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 def _shipped(name: str) -> Path:
     """A file or folder of `service/defaults` (links into the source tree; copies in a wheel)."""
     return Path(str(files("service.defaults").joinpath(name))).resolve()
@@ -64,6 +72,11 @@ class ModelSettings(BaseModel):
     """Which weights, on which device and engine, when they load, and how requests share `generate` calls."""
 
     registry_path: Path = Field(default_factory=lambda: _shipped("registry.toml"), description="Model registry (TOML).")
+    summarizer: str = Field(
+        "",
+        description="Summarization entry to use instead of the registry's `summarizer` "
+        "(distilbart-cnn-6-6: about twice as fast, see PERFORMANCE); empty: the registry's.",
+    )
     models_dir: Path = Field(
         default_factory=lambda: Path.cwd() / "models" / "cache", description="Downloaded model snapshots."
     )
@@ -74,8 +87,12 @@ class ModelSettings(BaseModel):
         "auto", description="auto: a converted CTranslate2 model when present, else transformers."
     )
     ct2_quantization: str = Field("auto", description="auto: int8 on CPU, int8_float16 on CUDA.")
-    ct2_inter_threads: int = Field(1, ge=1, description="Batches CTranslate2 runs in parallel per model.")
-    ct2_intra_threads: int = Field(0, ge=0, description="Threads per batch; 0: all cores / inter_threads.")
+    model_replicas: int = Field(
+        0,
+        ge=0,
+        description="Batches each CTranslate2 model runs at once (replicas; transformers runs one); 0: one per core.",
+    )
+    ct2_intra_threads: int = Field(0, ge=0, description="Threads per CTranslate2 batch; 0: cores / replicas.")
     batch_max_tokens: int = Field(8192, ge=1, description="Padded input tokens per generate call.")
     batch_max_items: int = Field(64, ge=1, description="Inputs (sentences or chunks) per generate call.")
     batch_wait_ms: float = Field(10.0, ge=0, description="How long a lone input waits for company.")
@@ -93,10 +110,14 @@ class ModelSettings(BaseModel):
             return self.ct2_quantization
         return "int8_float16" if self.device.startswith("cuda") else "int8"
 
+    def replicas(self) -> int:
+        """CTranslate2 replicas per model: as set, else one per core this process may run on."""
+        return self.model_replicas or usable_cores()
+
     def ct2_threads(self) -> int:
         if self.ct2_intra_threads:
             return self.ct2_intra_threads
-        return max(1, (os.cpu_count() or 1) // self.ct2_inter_threads)
+        return max(1, usable_cores() // self.replicas())
 
 
 class TranslationSettings(BaseModel):
@@ -136,7 +157,9 @@ class TextSettings(BaseModel):
 class DetectionSettings(BaseModel):
     """When a language guess is flagged as doubtful."""
 
-    detector: Literal["lingua", "langdetect"] = Field("lingua", description="Language detection engine.")
+    detector: Literal["lingua", "lingua-low", "langdetect"] = Field(
+        "lingua", description="Language detection engine (lingua-low: lingua's low-accuracy mode, see PERFORMANCE)."
+    )
     detect_min_chars: int = Field(
         40,
         ge=1,

@@ -171,7 +171,7 @@ class Pipeline:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Pipeline:
-        registry = Registry.load(settings.registry_path)
+        registry = Registry.load(settings.registry_path, settings.models.summarizer)
         pool = ModelPool(registry, settings.models)
         return cls(settings, registry, pool, Prompts.load(settings.prompts_dir))
 

@@ -41,15 +41,17 @@ class Registry:
     default_keys: tuple[str, ...] = ()  # what `wirebrief models pull` fetches with no arguments
 
     @classmethod
-    def load(cls, path: Path) -> Registry:
+    def load(cls, path: Path, summarizer: str = "") -> Registry:
+        """The registry at `path`; `summarizer`, when given, replaces its `summarizer` choice."""
         try:
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise RegistryError(f"cannot read model registry {path}: {exc}") from exc
         models = {key: _parse_spec(key, entry, path.parent) for key, entry in raw.get("models", {}).items()}
-        summarizer = raw.get("summarizer", "")
+        where = "WIREBRIEF_SUMMARIZER" if summarizer else f"{path}: 'summarizer'"
+        summarizer = summarizer or raw.get("summarizer", "")
         if models.get(summarizer) is None or models[summarizer].task != "summarization":
-            raise RegistryError(f"{path}: 'summarizer' must name a summarization entry, got {summarizer!r}")
+            raise RegistryError(f"{where} must name a summarization entry, got {summarizer!r}")
         defaults = tuple(raw.get("defaults", ()))
         unknown = [key for key in defaults if key not in models]
         if unknown:

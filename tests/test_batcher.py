@@ -326,3 +326,109 @@ def test_generation_bounds_are_clamped_to_the_decoder_limit() -> None:
     floor = GenerationOptions(min_new_tokens=300, max_new_tokens=400)
     assert floor.for_batch(5, max_output_tokens=127) == {"min_new_tokens": 127, "max_new_tokens": 127}
     assert GenerationOptions().for_batch(300, max_output_tokens=10) == {}
+
+
+# -- replicas: a model that runs several batches at once gets them from several workers ---------------------------
+
+
+class Replicated(Reverser):
+    """Runs `replicas` batches at once; records how many ran together at most, and can demand company."""
+
+    def __init__(self, replicas: int, together: threading.Barrier | None = None) -> None:
+        super().__init__()
+        self.replicas = replicas
+        self.together = together
+        self.running = 0
+        self.most_at_once = 0
+        self._count = threading.Lock()
+
+    def generate(self, inputs: Sequence[Encoded], options: GenerationOptions) -> list[str]:
+        with self._count:
+            self.running += 1
+            self.most_at_once = max(self.most_at_once, self.running)
+        try:
+            if self.together is not None:
+                self.together.wait(timeout=10)  # breaks (and fails the batch) unless a second batch runs too
+            if any("poison" in item.text for item in inputs):
+                raise IndexError("index out of range in self")
+            return super().generate(inputs, options)
+        finally:
+            with self._count:
+                self.running -= 1
+
+
+def test_two_replicas_run_two_batches_at_once() -> None:
+    inner = Replicated(2, threading.Barrier(2))
+    batcher = Batcher(inner, BatchLimits(max_wait_s=0.0))
+    with ThreadPoolExecutor(max_workers=2) as pool:  # different options: they can never share one batch
+        beams1 = pool.submit(run, batcher, ["one"], GenerationOptions(num_beams=1))
+        beams2 = pool.submit(run, batcher, ["three"], GenerationOptions(num_beams=2))
+        assert beams1.result(timeout=20) == ["1:eno"] and beams2.result(timeout=20) == ["2:eerht"]
+    assert inner.most_at_once == 2 and not inner.together.broken
+    batcher.close()
+
+
+def test_one_request_is_split_across_free_replicas() -> None:
+    inner = Replicated(2, threading.Barrier(2))
+    batcher = Batcher(inner, BatchLimits(max_wait_s=0.0))
+    texts = [f"sentence {i} " + "w " * (i % 7) for i in range(20)]
+    assert run(batcher, texts, GenerationOptions()) == [f"None:{t[::-1]}" for t in texts]
+    assert sorted(len(b) for b in inner.batches) == [10, 10] and inner.most_at_once == 2
+    batcher.close()
+
+
+def test_one_replica_never_runs_two_batches_at_once() -> None:
+    inner = Replicated(1)
+    inner.delay_s = 0.01
+    batcher = Batcher(inner, BatchLimits(max_wait_s=0.0, max_batch_items=2))
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(lambda i: run(batcher, [f"t{i}", f"u{i}", f"v{i}"], GenerationOptions(num_beams=i % 3)),
+                      range(6)))
+    assert inner.most_at_once == 1 and len(batcher._workers) == 1
+    batcher.close()
+
+
+@hsettings(max_examples=15, deadline=None)
+@given(st.lists(st.lists(st.text(alphabet="abc xyz", min_size=1, max_size=12), min_size=1, max_size=6),
+                min_size=1, max_size=12),
+       st.integers(min_value=2, max_value=4))
+def test_property_replicas_keep_each_callers_outputs_in_order(requests: list[list[str]], replicas: int) -> None:
+    inner = Replicated(replicas)
+    batcher = Batcher(inner, BatchLimits(max_wait_s=0.001, max_batch_items=3))
+    with ThreadPoolExecutor(max_workers=len(requests)) as pool:
+        results = list(pool.map(lambda texts: run(batcher, texts, GenerationOptions(num_beams=1)), requests))
+    assert results == [[f"1:{t[::-1]}" for t in texts] for texts in requests]
+    assert sum(len(b) for b in inner.batches) == sum(len(r) for r in requests), "every input generated once"
+    assert inner.most_at_once <= replicas
+    batcher.close()
+
+
+def test_with_replicas_a_failing_input_still_fails_alone() -> None:
+    inner = Replicated(2)
+    inner.release.clear()  # hold both workers so the callers' inputs queue up together
+    batcher = Batcher(inner, BatchLimits(max_wait_s=0.0))
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        holds = [pool.submit(run, batcher, [f"hold{i}"], GenerationOptions(num_beams=5 + i)) for i in range(2)]
+        time.sleep(0.1)
+        normal = pool.submit(run, batcher, ["ok one", "ok two", "ok three"], GenerationOptions())
+        culprit = pool.submit(run, batcher, ["a poison pill"], GenerationOptions())
+        time.sleep(0.1)
+        inner.release.set()
+        assert normal.result(timeout=10) == ["None:eno ko", "None:owt ko", "None:eerht ko"]
+        with pytest.raises(IndexError):
+            culprit.result(timeout=10)
+        assert [h.result(timeout=10) for h in holds] == [["5:0dloh"], ["6:1dloh"]]
+    batcher.close()
+
+
+def test_replicas_default_to_one_per_usable_core_and_split_the_threads() -> None:
+    import os
+
+    from service.config import ModelSettings
+
+    cores = len(os.sched_getaffinity(0))
+    auto = ModelSettings(model_replicas=0)
+    assert auto.replicas() == cores and auto.ct2_threads() == 1
+    assert ModelSettings(model_replicas=3).replicas() == 3
+    assert ModelSettings(model_replicas=1).ct2_threads() == cores
+    assert ModelSettings(model_replicas=1, ct2_intra_threads=5).ct2_threads() == 5

@@ -93,3 +93,31 @@ def test_convert_cli(converted) -> None:
     missing = subprocess.run([sys.executable, "-m", "service.cli", "models", "convert", "--lang", "de"], env=env,
                              capture_output=True, text=True, timeout=300)
     assert missing.returncode == 1 and "not on disk" in missing.stderr
+
+
+def test_ctranslate2_server_never_imports_torch(converted) -> None:
+    """torch is ~190 MB of RSS a CTranslate2 process never runs: loading and translating must not import it."""
+    import subprocess
+    import sys
+
+    settings, _ = converted
+    script = f"""
+import sys
+from service.config import Settings
+from service.pipeline import ArticleRequest, Pipeline, SummaryRequest
+from conftest import NORWEGIAN_SEED, seed_text
+settings = Settings(registry_path={str(settings.registry_path)!r}, models_dir={str(settings.models_dir)!r},
+                    data_dir={str(settings.data_dir)!r}, engine="ctranslate2")
+pipeline = Pipeline.from_settings(settings)
+result = pipeline.process(ArticleRequest(text=seed_text(NORWEGIAN_SEED), summary=SummaryRequest()))
+assert result.translation is not None and result.translation.engine == "ctranslate2"
+assert result.summary is not None and result.summary.word_count > 0
+pipeline.pool.close()
+print(sorted(m for m in sys.modules if m == "torch" or m.startswith("torch.")))
+"""
+    tests = Path(__file__).parent
+    done = subprocess.run([sys.executable, "-c", script], cwd=tests.parent, capture_output=True, text=True,
+                          timeout=300, env={"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin",
+                                            "PYTHONPATH": f"{tests.parent}:{tests}"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -30,6 +30,21 @@ def test_summarizer_default() -> None:
     assert SHIPPED.summarizer.task == "summarization"
 
 
+def test_faster_summarizer_is_optional_and_chosen_by_setting(monkeypatch) -> None:
+    fast = SHIPPED.models["distilbart-cnn-6-6"]
+    assert (fast.task, fast.hub_id) == ("summarization", "sshleifer/distilbart-cnn-6-6")
+    assert fast not in SHIPPED.defaults and SHIPPED.summarizer_key == "distilbart-cnn"
+    chosen = Registry.load(PROJECT_ROOT / "models" / "registry.toml", "distilbart-cnn-6-6")
+    assert chosen.summarizer == fast and chosen.defaults == SHIPPED.defaults
+    monkeypatch.setenv("WIREBRIEF_SUMMARIZER", "distilbart-cnn-6-6")
+    from service.config import Settings
+
+    assert Settings().models.summarizer == "distilbart-cnn-6-6"
+    for wrong in ("opus-mt-de-en", "nope"):
+        with pytest.raises(RegistryError, match=f"WIREBRIEF_SUMMARIZER must name a summarization entry, got '{wrong}'"):
+            Registry.load(PROJECT_ROOT / "models" / "registry.toml", wrong)
+
+
 def test_unknown_code_is_rejected() -> None:
     with pytest.raises(UnsupportedLanguage) as info:
         SHIPPED.translator_for("klingon")

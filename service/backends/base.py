@@ -53,10 +53,19 @@ class GenerationOptions:
         return kwargs
 
 
-def output_limit(model_config: object) -> int | None:
+#: tokenizers report 1e30 when a checkpoint sets no limit; the position table is the real one
+_UNBOUNDED = 100_000
+
+
+def output_limit(positions: int | None) -> int | None:
     """The most new tokens the decoder can place: its position table less the decoder start token."""
-    positions = getattr(model_config, "max_position_embeddings", None)
     return int(positions) - 1 if positions else None
+
+
+def input_limit(positions: int | None, tokenizer_max: int | None) -> int:
+    """The longest input the model can encode: its position table or the tokenizer's limit."""
+    limits = [int(x) for x in (positions, tokenizer_max) if x and x < _UNBOUNDED]
+    return min(limits) if limits else 512
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,8 @@ class Seq2SeqBackend(Protocol):
     max_input_tokens: int
     #: name of the engine, shown in responses ("transformers", "ctranslate2")
     engine: str
+    #: batches it can run at once, each from its own thread (the batcher starts one worker per replica)
+    replicas: int
 
     def encode(self, texts: Sequence[str]) -> list[Encoded]:
         """Token ids as `generate` will take them, special tokens included; never truncated."""

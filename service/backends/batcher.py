@@ -70,11 +70,17 @@ class Batcher:
         self.max_input_tokens = inner.max_input_tokens
         self.limits = limits
         self.stats = BatchStats()
+        self.replicas = max(1, getattr(inner, "replicas", 1))
         self._queue: deque[_Item] = deque()
         self._cond = threading.Condition()
         self._closed = False
-        self._worker = threading.Thread(target=self._run, name=f"batcher-{inner.spec.key}", daemon=True)
-        self._worker.start()
+        self._idle = 0  # workers waiting for a batch (under the condition)
+        self._workers = [
+            threading.Thread(target=self._run, name=f"batcher-{inner.spec.key}-{index}", daemon=True)
+            for index in range(self.replicas)
+        ]
+        for worker in self._workers:
+            worker.start()
 
     # -- the backend interface ----------------------------------------------------------------
 
@@ -117,7 +123,8 @@ class Batcher:
         with self._cond:
             self._closed = True
             self._cond.notify_all()
-        self._worker.join(timeout=5)
+        for worker in self._workers:
+            worker.join(timeout=5)
 
     # -- the worker ---------------------------------------------------------------------------
 
@@ -128,28 +135,38 @@ class Batcher:
     def _run(self) -> None:
         while True:
             with self._cond:
+                self._idle += 1
                 while not self._queue and not self._closed:
                     self._cond.wait()
                 if self._closed:
+                    self._idle -= 1
                     return
                 self._gather()
-                batch = self._take()
+                batch = self._take(share=self._idle)
+                self._idle -= 1
                 observe_queue(self.spec.key, len(self._queue))
+                if self._queue:
+                    self._cond.notify()  # what is left is for the next free replica
             if batch:
                 self._execute(batch)
 
     def _gather(self) -> None:
-        """Wait briefly for more inputs unless the budget is already met. Holds the condition."""
+        """Wait briefly for more inputs unless the budget is already met. Holds the condition (another
+        replica may take the queue meanwhile: `_take` then finds it empty)."""
         deadline = time.monotonic() + self.limits.max_wait_s
-        while len(self._queue) < self.limits.max_batch_items and not self._closed:
+        while self._queue and len(self._queue) < self.limits.max_batch_items and not self._closed:
             padded = len(self._queue) * max(item.tokens for item in self._queue)
             remaining = deadline - time.monotonic()
             if padded >= self.limits.max_batch_tokens or remaining <= 0:
                 return
             self._cond.wait(remaining)
 
-    def _take(self) -> list[_Item]:
-        """The oldest input plus its nearest-length neighbours with the same options, within budget."""
+    def _take(self, share: int = 1) -> list[_Item]:
+        """The oldest input plus its nearest-length neighbours with the same options, within budget.
+
+        With `share` replicas free (this one included), at most a `share`-th of those inputs, so the
+        others get the rest at once instead of idling while this one runs everything.
+        """
         while self._queue and self._queue[0].future.cancelled():
             self._queue.popleft()
         if not self._queue:
@@ -160,10 +177,11 @@ class Batcher:
             key=lambda item: item.tokens,
         )
         low = high = next(i for i, item in enumerate(peers) if item is oldest)
+        most = min(self.limits.max_batch_items, math.ceil(len(peers) / max(1, share)))
 
         def fits(lo: int, hi: int) -> bool:
             size = hi - lo + 1
-            return size <= self.limits.max_batch_items and size * peers[hi].tokens <= self.limits.max_batch_tokens
+            return size <= most and size * peers[hi].tokens <= self.limits.max_batch_tokens
 
         while True:  # grow the window towards whichever side keeps padding smallest
             grow_low = low > 0 and fits(low - 1, high)
@@ -208,12 +226,13 @@ class Batcher:
             item.future.set_result(output)
         elapsed = max(time.perf_counter() - started, 1e-6)
         observe_batch(self.spec.key, self.spec.task, len(batch), elapsed)
-        rate = len(batch) / elapsed
-        stats = self.stats
-        stats.items_per_s = rate if not stats.batches else 0.8 * stats.items_per_s + 0.2 * rate
-        stats.batches += 1
-        stats.items += len(batch)
-        stats.last_batch_size = len(batch)
+        rate = len(batch) / elapsed * self.replicas  # the model's rate: its replicas run side by side
+        with self._cond:
+            stats = self.stats
+            stats.items_per_s = rate if not stats.batches else 0.8 * stats.items_per_s + 0.2 * rate
+            stats.batches += 1
+            stats.items += len(batch)
+            stats.last_batch_size = len(batch)
 
     def _execute_alone(self, batch: list[_Item]) -> None:
         """After a failed batch: each input on its own, so an error reaches only the caller it belongs to."""

@@ -1,21 +1,26 @@
 """CTranslate2 engine: the same interface as transformers, on a converted (int8 / float16) model.
 
 The tokenizer and generation defaults still come from the original checkpoint folder, so both
-engines split, bound and decode text identically; only the network runs elsewhere.
+engines split, bound and decode text identically; only the network runs elsewhere. They are read
+without torch (`checkpoint`): a CTranslate2 server never imports it.
+
+`inter_threads` replicas of the model run that many `translate_batch` calls at once (CTranslate2
+releases the GIL while it decodes), each on `intra_threads` threads: the batcher calls from one
+thread per replica. The tokenizer is shared and not re-entrant, so its calls take turns.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import ctranslate2
-from transformers import AutoConfig, AutoTokenizer, GenerationConfig
 
 from ..observability.metrics import observe_generated_tokens
 from ..registry import ModelSpec
-from .base import Encoded, GenerationOptions, output_limit
-from .transformers import input_limit
+from .base import Encoded, GenerationOptions, input_limit, output_limit
+from .checkpoint import GenerationDefaults, load_tokenizer, max_positions
 
 #: transformers' default when a checkpoint sets no max_length; too short to mean anything
 _HF_DEFAULT_MAX_LENGTH = 20
@@ -36,14 +41,13 @@ class CTranslate2Seq2Seq:
         intra_threads: int = 0,
     ) -> None:
         self.spec = spec
-        self.tokenizer = AutoTokenizer.from_pretrained(hf_path)
-        config = AutoConfig.from_pretrained(hf_path)
-        try:
-            self.generation = GenerationConfig.from_pretrained(hf_path)
-        except OSError:  # no generation_config.json: derive it from the model config, as transformers does
-            self.generation = GenerationConfig.from_model_config(config)
-        self.max_input_tokens = input_limit(config, self.tokenizer)
-        self.max_output_tokens = output_limit(config)
+        self.replicas = inter_threads
+        self._tokenizing = threading.Lock()  # fast tokenizers raise "Already borrowed" when shared at once
+        self.tokenizer = load_tokenizer(hf_path)
+        self.generation = GenerationDefaults.read(hf_path)
+        positions = max_positions(hf_path)
+        self.max_input_tokens = input_limit(positions, getattr(self.tokenizer, "model_max_length", None))
+        self.max_output_tokens = output_limit(positions)
         kind, _, index = device.partition(":")
         self.translator = ctranslate2.Translator(
             str(ct2_path),
@@ -60,7 +64,8 @@ class CTranslate2Seq2Seq:
     def encode(self, texts: Sequence[str]) -> list[Encoded]:
         if not texts:
             return []
-        encoded = self.tokenizer(list(texts), add_special_tokens=True, truncation=False)
+        with self._tokenizing:
+            encoded = self.tokenizer(list(texts), add_special_tokens=True, truncation=False)
         return [Encoded(text, tuple(ids)) for text, ids in zip(texts, encoded["input_ids"])]
 
     def _decoding(self, options: GenerationOptions, longest: int) -> dict[str, object]:
@@ -85,7 +90,8 @@ class CTranslate2Seq2Seq:
     def generate(self, inputs: Sequence[Encoded], options: GenerationOptions) -> list[str]:
         if not inputs:
             return []
-        sources = [self.tokenizer.convert_ids_to_tokens(list(item.ids)) for item in inputs]
+        with self._tokenizing:
+            sources = [self.tokenizer.convert_ids_to_tokens(list(item.ids)) for item in inputs]
         prefix = [self._prefix] * len(sources) if self._prefix else None
         results = self.translator.translate_batch(
             sources,
@@ -93,7 +99,9 @@ class CTranslate2Seq2Seq:
             max_batch_size=0,
             **self._decoding(options, max(item.length for item in inputs)),
         )
-        outputs: list[list[int]] = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]  # type: ignore[misc]
+        with self._tokenizing:
+            outputs: list[list[int]] = [self.tokenizer.convert_tokens_to_ids(r.hypotheses[0]) for r in results]
+            texts = self.tokenizer.batch_decode(outputs, skip_special_tokens=True)
         # generated: the kept hypothesis' tokens, a forced prefix included, </s> not (CTranslate2 drops it)
         observe_generated_tokens(self.spec.key, sum(len(row) for row in outputs))
-        return self.tokenizer.batch_decode(outputs, skip_special_tokens=True)
+        return texts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
 import time
@@ -31,16 +32,24 @@ class ModelStatus:
     engine: str | None  # of the loaded model
 
 
-def import_engines() -> None:
+def import_engines(settings: ModelSettings) -> None:
     """Import the engines' libraries and model classes now (seconds of imports, once per process).
 
     A queue worker does this before its first item: a time limit that struck half-way through an
-    import would leave the module broken for every later item of that process.
+    import would leave the module broken for every later item of that process. A CTranslate2-only
+    process (WIREBRIEF_ENGINE=ctranslate2) imports no torch, only the tokenizer classes.
     """
+    from . import ct2  # noqa: F401
+    from .checkpoint import TOKENIZER_CLASSES
+
+    for module in {module for module, _ in TOKENIZER_CLASSES.values()}:
+        importlib.import_module(module)
+    if settings.engine == "ctranslate2":
+        return
     from transformers.models.bart import modeling_bart  # noqa: F401 - the registry's two architectures
     from transformers.models.marian import modeling_marian  # noqa: F401
 
-    from . import ct2, transformers  # noqa: F401
+    from . import transformers  # noqa: F401
 
 
 def load_backend(spec: ModelSpec, path: Path, settings: ModelSettings) -> Seq2SeqBackend:
@@ -61,7 +70,7 @@ def load_backend(spec: ModelSpec, path: Path, settings: ModelSettings) -> Seq2Se
             converted,
             device=settings.device,
             compute_type=quantization,
-            inter_threads=settings.ct2_inter_threads,
+            inter_threads=settings.replicas(),
             intra_threads=settings.ct2_threads(),
         )
     from .transformers import TransformersSeq2Seq

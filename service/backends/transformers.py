@@ -12,10 +12,7 @@ from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
 from ..observability.metrics import observe_generated_tokens
 from ..registry import ModelSpec
-from .base import Encoded, GenerationOptions, output_limit
-
-#: tokenizers report 1e30 when a checkpoint sets no limit; the position table is the real one
-_UNBOUNDED = 100_000
+from .base import Encoded, GenerationOptions, input_limit, output_limit
 
 
 class _QuietLengthNotice(logging.Filter):
@@ -29,23 +26,18 @@ class _QuietLengthNotice(logging.Filter):
 logging.getLogger("transformers.generation.utils").addFilter(_QuietLengthNotice())
 
 
-def input_limit(model_config: object, tokenizer: object) -> int:
-    """The longest input the model can encode: its position table or the tokenizer's limit."""
-    declared = (getattr(model_config, "max_position_embeddings", None), getattr(tokenizer, "model_max_length", None))
-    limits = [int(x) for x in declared if x and x < _UNBOUNDED]
-    return min(limits) if limits else 512
-
-
 class TransformersSeq2Seq:
     engine = "transformers"
+    replicas = 1  # one generate already uses every core (torch's intra-op threads)
 
     def __init__(self, spec: ModelSpec, path: Path, *, device: str = "cpu") -> None:
         self.spec = spec
         self.device = torch.device(device)
         self.tokenizer = AutoTokenizer.from_pretrained(path)
         self.model = AutoModelForSeq2SeqLM.from_pretrained(path).to(self.device).eval()
-        self.max_input_tokens = input_limit(self.model.config, self.tokenizer)
-        self.max_output_tokens = output_limit(self.model.config)
+        positions = getattr(self.model.config, "max_position_embeddings", None)
+        self.max_input_tokens = input_limit(positions, getattr(self.tokenizer, "model_max_length", None))
+        self.max_output_tokens = output_limit(positions)
         # Fast tokenizers are not re-entrant ("Already borrowed"), and one generate already uses
         # every core: calls are serialized per model (the batcher is what makes them big).
         self._lock = threading.Lock()

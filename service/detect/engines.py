@@ -7,13 +7,15 @@ lingua's n-gram models take seconds and most of a gigabyte to load, so every cal
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from functools import partial
 from importlib import resources
 from typing import ClassVar, Literal, Protocol
 
 from .. import languages
 from ..errors import UnsupportedLanguage
 
-EngineName = Literal["lingua", "langdetect"]
+EngineName = Literal["lingua", "lingua-low", "langdetect"]
 
 #: (code, confidence), best first; confidences are >= 0 and sum to at most 1.
 Ranking = list[tuple[str, float]]
@@ -45,7 +47,7 @@ class LinguaEngine:
     #: lingua calls Norwegian Bokmål `nb`; langdetect, the API and the registry have always called it `no`.
     _OURS: ClassVar[dict[str, str]] = {"nb": "no"}
 
-    def __init__(self, candidates: frozenset[str]) -> None:
+    def __init__(self, candidates: frozenset[str], *, low_accuracy: bool = False, preload: bool = False) -> None:
         from lingua import Language, LanguageDetectorBuilder
 
         self._code = {
@@ -55,7 +57,12 @@ class LinguaEngine:
         chosen = sorted((lang for lang, code in self._code.items() if code in candidates), key=lambda lang: lang.name)
         if len(chosen) < 2:
             raise ValueError(f"lingua needs two candidate languages at least, got {sorted(candidates)}")
-        self._detector = LanguageDetectorBuilder.from_languages(*chosen).build()
+        builder = LanguageDetectorBuilder.from_languages(*chosen)
+        if low_accuracy:  # trigram models only: a fraction of the memory, less sure on short text
+            builder = builder.with_low_accuracy_mode()
+        if preload:
+            builder = builder.with_preloaded_language_models()
+        self._detector = builder.build()
         self._codes = frozenset(self._code[lang] for lang in chosen)
 
     def codes(self) -> frozenset[str]:
@@ -118,7 +125,11 @@ def _known(code: str) -> bool:
     return True
 
 
-_ENGINES: dict[str, type[LinguaEngine | LangdetectEngine]] = {"lingua": LinguaEngine, "langdetect": LangdetectEngine}
+_ENGINES: dict[str, Callable[[frozenset[str]], Engine]] = {
+    "lingua": LinguaEngine,
+    "lingua-low": partial(LinguaEngine, low_accuracy=True),
+    "langdetect": LangdetectEngine,
+}
 _built: dict[tuple[str, frozenset[str]], Engine] = {}
 _lock = threading.Lock()
 

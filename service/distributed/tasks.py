@@ -122,7 +122,7 @@ def context(settings: Settings, celery: Celery) -> WorkerContext:
     """This process's context (a forked child builds its own: connections are never shared across fork)."""
     global _context, _context_pid
     if _context is None or _context_pid != os.getpid():
-        import_engines()
+        import_engines(settings.models)
         _context, _context_pid = WorkerContext.build(settings, celery, with_pipeline=True), os.getpid()
     return _context
 

@@ -29,7 +29,7 @@ def run_worker(settings: Settings, *, loglevel: str) -> None:
     reconciler = Reconciler(main)
     # Seconds of imports (torch, transformers) happen once, here, before the pool forks: every child
     # inherits them, so a child reports ready quickly even on a loaded machine.
-    import_engines()
+    import_engines(settings.models)
 
     @signals.worker_process_init.connect(weak=False)
     def _child_started(**_: object) -> None:
