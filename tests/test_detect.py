@@ -240,7 +240,7 @@ def test_any_text_gets_a_detection_that_is_stable(text: str) -> None:
     first = detect(text, routing=SHIPPED)
     assert first == detect(text, routing=SHIPPED)
     assert first.language.code in NAMES and first.source == "detected"
-    assert sum(c.confidence for c in first.candidates) <= 1.0001
+    assert sum(c.confidence for c in first.candidates) <= 1 + 5e-5 * len(first.candidates) + 1e-9  # each rounded to 4 places
     if len(text.strip()) < 40:
         assert first.ambiguous
 
