@@ -19,6 +19,7 @@ from service.registry import Registry  # noqa: E402
 
 from . import concurrency, models, report  # noqa: E402
 from .variants import Naive, Ours, Run, ceiling_for  # noqa: E402
+from .desk import desk_row  # noqa: E402
 from .workload import seed_mix  # noqa: E402
 
 #: paragraphs of each seed in quick mode: the whole run (two passes, every row) stays under 10 minutes
@@ -134,7 +135,9 @@ def main() -> None:
                                                                          levels[0]["articles_per_min"]), 1.8),
         "cached repeat vs first call, speed-up": (ratio(first_s, repeat_s), 100.0),
     }
+    desk = desk_row(10_000 if not args.quick else 2_000)
     results = {
+        "desk": desk,
         "command": "python -m bench.run" + (" --quick" if args.quick else ""),
         "mode": "quick" if args.quick else "full",
         "date": datetime.date.today().isoformat(),
