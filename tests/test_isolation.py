@@ -33,7 +33,8 @@ OVER_LONG = {
 @pytest.fixture(scope="module")
 def served(settings: Settings) -> Iterator[tuple[TestClient, Pipeline]]:
     """An app of its own (no cache) so requests really reach the model, and the test can reach its batcher."""
-    uncached = settings.model_copy(update={"cache_max_entries": 0, "translate_beams": 1, "batch_wait_ms": 50.0})
+    uncached = settings.model_copy(update={"cache_max_entries": 0, "translate_beams": 1, "batch_wait_ms": 50.0,
+                                        "model_replicas": 1})  # one replica: inputs arriving together share a batch
     pipeline = Pipeline.from_settings(uncached)
     with TestClient(create_app(uncached, pipeline), raise_server_exceptions=False) as client:
         yield client, pipeline
