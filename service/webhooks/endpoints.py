@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 
 from ..common.clock import now
 from ..common.ids import new_id
@@ -69,26 +69,20 @@ class EndpointStore:
                 .limit(1)
             ).one_or_none()
 
+    @staticmethod
+    def _live(owner: Owner) -> Select[Endpoint]:
+        """`owner`'s endpoints that are not deleted."""
+        return select(Endpoint).where(Endpoint.deleted_at.is_(None), visible(Endpoint.owner, owner))
+
     def all(self, owner: Owner) -> list[Endpoint]:
         """Every live endpoint of `owner` (fan-out of an owner's events), oldest first."""
         with self.db.session() as session:
-            return list(
-                session.scalars(
-                    select(Endpoint)
-                    .where(Endpoint.deleted_at.is_(None), visible(Endpoint.owner, owner))
-                    .order_by(Endpoint.id)
-                )
-            )
+            return list(session.scalars(self._live(owner).order_by(Endpoint.id)))
 
     def page(self, owner: Owner, limit: int, after: str | None) -> tuple[list[Endpoint], bool]:
         """`owner`'s endpoints, newest first (ids sort by creation time); `after` is the last id of the previous
         page."""
-        query = (
-            select(Endpoint)
-            .where(Endpoint.deleted_at.is_(None), visible(Endpoint.owner, owner))
-            .order_by(Endpoint.id.desc())
-            .limit(limit + 1)
-        )
+        query = self._live(owner).order_by(Endpoint.id.desc()).limit(limit + 1)
         if after:
             query = query.where(Endpoint.id < after)
         with self.db.session() as session:

@@ -135,9 +135,7 @@ async def upload_document(
     server: ServerSettings = Depends(get_server_settings),
 ) -> dict[str, str]:
     fields = await read_fields(request, server.max_body_bytes)
-    upload = fields.files.get("file")
-    if upload is None:
-        raise BadRequest("Parameter 'file' not specified.")
+    upload = fields.file("file", missing="Parameter 'file' not specified.")
     _target(fields)
     output_format = fields.get("output_format")
     name = documents.safe_filename(upload.filename)

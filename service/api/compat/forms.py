@@ -52,6 +52,13 @@ class Fields:
             return list(found[0])
         return list(found)
 
+    def file(self, name: str, missing: str) -> Upload:
+        """The uploaded file `name`; `missing` (in the calling API's words) is the 400 when there is none."""
+        upload = self.files.get(name)
+        if upload is None:
+            raise BadRequest(missing)
+        return upload
+
     def with_query(self, query: Mapping[str, str]) -> Fields:
         """These fields, and the query's for names the body does not have."""
         merged = dict(self.values)

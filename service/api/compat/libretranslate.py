@@ -169,9 +169,7 @@ async def translate_file(
 ) -> dict[str, str]:
     """The file runs as a one-item job; the answer waits for it (as LibreTranslate's does) and links the result."""
     fields = await read_fields(request, server.max_body_bytes)
-    upload = fields.files.get("file")
-    if upload is None:
-        raise BadRequest("Invalid request: missing file parameter")
+    upload = fields.file("file", missing="Invalid request: missing file parameter")
     _target(fields)
     job, _ = await documents.submit(request, jobs, owner, upload, _source(fields))
     wait = POLL_S[0]
