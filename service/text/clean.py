@@ -35,6 +35,7 @@ _WORD = re.compile(r"\S+")
 _ENDS_IN_PERIOD = re.compile(r"\.[\"'”’»)\]]*$")
 _ENDS_SENTENCE = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 _DIGIT = re.compile(r"\d")
+_HOLDS_SENTENCE = re.compile(r"(?:\S+ ){2,}\S*?[.!?…][\"'”’»)\]]*(?: |$)")  # three words, then a sentence end
 _LIST_ITEM = re.compile(r"(?:[-–—•·*▪●◦■►‣]|\d{1,3}[.)]|[a-z][.)])\s")  # "- item", "• item", "1. item", "b) item"
 _EDGE_PUNCTUATION = "\"'“”‘’«»„‚‹›()[]{}¿¡.,;:!?…*「」。、"
 
@@ -187,25 +188,36 @@ def clean(raw: str, *, main_block: bool = False) -> CleanResult:
 
 
 def _drop_furniture(rules: _Furniture, paragraphs: list[tuple[str, int]], report: _Report) -> list[tuple[str, int]]:
-    """In each run of non-prose paragraphs that is mostly furniture, drop the furniture.
+    """In each run of non-prose paragraphs that is mostly furniture, drop the furniture and the other lines too.
 
-    Prose and "other" paragraphs always stay, so runs never merge and a run already cleaned holds no
-    furniture: a second pass finds nothing new.
+    A run that is mostly menu items is page furniture as a whole (jusText's context: a line among boilerplate
+    is boilerplate), so its other lines go as well, except those that hold a sentence, those that hold a figure
+    (data: a date, a score, a price) and the last one before prose, which is that prose's heading. Prose always
+    stays, so runs never merge and a run already cleaned holds no furniture: a second pass finds nothing new.
     """
     shapes = [_shape(rules, text) for text, _ in paragraphs]
     kept: list[tuple[str, int]] = []
-    for is_prose, run in itertools.groupby(zip(paragraphs, shapes), key=lambda item: item[1] == "prose"):
-        members = list(run)
+    runs = [
+        (is_prose, list(run))
+        for is_prose, run in itertools.groupby(zip(paragraphs, shapes), key=lambda item: item[1] == "prose")
+    ]
+    for index, (is_prose, members) in enumerate(runs):
         furniture = sum(shape == "furniture" for _, shape in members)
         drop = (
             not is_prose and furniture >= rules.min_furniture and furniture >= rules.min_furniture_share * len(members)
         )
-        for (text, offset), shape in members:
-            if drop and shape == "furniture":
+        heading = len(members) - 1 if index + 1 < len(runs) else -1  # the last line before prose
+        for i, ((text, offset), shape) in enumerate(members):
+            if drop and (shape == "furniture" or (shape == "other" and i != heading and _is_loose_line(text))):
                 report(rules.rule, text, offset)
             else:
                 kept.append((text, offset))
     return kept
+
+
+def _is_loose_line(text: str) -> bool:
+    """A line with no sentence in it and no figure: a headline, a label, a name."""
+    return not _DIGIT.search(text) and not _HOLDS_SENTENCE.search(text)
 
 
 def _keep_article(
