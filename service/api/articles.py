@@ -34,7 +34,7 @@ async def process_article(
     body = await article_body(request, schemas.ArticleIn, server.max_body_bytes)
     article = views.article_request(body)
     result = await run_in_threadpool(lambda: pipeline.process(article, timeout_s=server.request_timeout_s))
-    if body.desk:  # its id on the desk is its text's: the same article sent again is filed once
-        article_id = "sha256:" + hashlib.sha256(body.text.encode("utf-8")).hexdigest()[:32]
+    if body.desk:  # its id on the desk: the caller's, else its text's (the same article sent again is filed once)
+        article_id = body.desk_id or "sha256:" + hashlib.sha256(body.text.encode("utf-8")).hexdigest()[:32]
         await run_in_threadpool(lambda: request.app.state.desk.file_result(owner.id, article_id, result, body.source))
     return views.article(result, body.text, body.translate)

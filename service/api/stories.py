@@ -48,7 +48,7 @@ async def get_story(
 
 
 @router.post(
-    "/stories/{story_id}/articles/{article_id}",
+    "/stories/{story_id}/articles/{article_id:path}",
     response_model=MembershipOut,
     summary="Move an article into this story (an editor's move: re-filing never changes it)",
     responses=ERRORS,
@@ -60,7 +60,7 @@ async def place_article(
 
 
 @router.delete(
-    "/stories/{story_id}/articles/{article_id}",
+    "/stories/{story_id}/articles/{article_id:path}",
     response_model=MembershipOut,
     summary="Take an article out of this story (it stays out: re-filing never puts it back)",
     responses=ERRORS,

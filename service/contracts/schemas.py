@@ -55,6 +55,17 @@ class ArticleIn(Charged):
     )
     format: Format = FORMAT
     desk: StrictBool = Field(False, description="Also file the article to the story desk (GET /v1/stories).")
+    desk_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=256,
+        pattern=r"^[^\x00-\x1f\x7f]+$",
+        description=(
+            "The article's id on the story desk: give your own article id so a re-sent version replaces the "
+            "earlier one there. Default: `sha256:` + the hash of the text (POST /v1/articles), "
+            "`<job id>:<custom_id>` (a job's item, so custom ids reused by another job never collide)."
+        ),
+    )
     source: str | None = Field(
         None, max_length=300, description="The outlet, for the story desk when the page does not name it."
     )

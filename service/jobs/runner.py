@@ -87,7 +87,8 @@ class ItemRunner:
             error, transient = internal_error(), True  # the details are in the log, as on the HTTP path
         else:
             if body.desk and self.desk is not None:
-                self.desk.file_result(self.store.get(claim.job_id).owner, claim.custom_id, result, body.source)
+                owner = self.store.get(claim.job_id).owner
+                self.desk.file_result(owner, body.desk_article_id(claim.job_id), result, body.source)
             line = ResultLine(custom_id=claim.custom_id, result=views.article(result, body.text, body.translate))
             return Outcome(DONE, output=line.model_dump_json(), announced=not claim.announce)
         if transient and claim.attempts < limit:

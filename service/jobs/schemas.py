@@ -25,6 +25,10 @@ class JobItemIn(ArticleIn):
         description="Unique within the job; keys the result. No control characters.",
     )
 
+    def desk_article_id(self, job_id: str) -> str:
+        """Where this item lives on the desk: its own desk_id, else one scoped to its job."""
+        return self.desk_id or f"{job_id}:{self.custom_id}"
+
 
 class JobOptions(Strict):
     """Where a job's events go. For JSONL uploads these come as query parameters."""

@@ -50,8 +50,13 @@ def newsroom_draft(raw: bytes, pipeline: Pipeline, jobs: JobSettings, *, callbac
         if event.type != PUBLISHED:
             return None
         article = NewsroomArticle.model_validate(event.data)
-        item = JobItemIn(  # every newsroom article goes to the story desk
-            custom_id=article.id, text=article.text, title=article.title, source_lang=article.source_lang, desk=True
+        item = JobItemIn(  # every newsroom article goes to the story desk, where the CMS id keeps its versions one
+            custom_id=article.id,
+            desk_id=article.id,
+            text=article.text,
+            title=article.title,
+            source_lang=article.source_lang,
+            desk=True,
         )
         items = check_items([("data", item)], pipeline, jobs)
     except ValidationError as exc:
