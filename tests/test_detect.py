@@ -1,3 +1,5 @@
+import math
+
 import pytest
 from conftest import ENGLISH_SEEDS, NORWEGIAN_SEED, seed_text
 
@@ -159,6 +161,36 @@ def test_a_catch_all_guess_with_a_dedicated_rival_is_flagged() -> None:
     assert decide(LONG, [("pt", 0.97), ("sr", 0.03)], SHIPPED, **RULES).warnings == ()
 
 
+def test_a_catch_all_guess_needs_evidence_for_its_length() -> None:
+    """A rival with a model of its own, too small to report, still flags a guess that beats it by less than
+    MIN_CATCH_ALL_EVIDENCE nats a character: the same ratio over more text is weaker evidence."""
+    ranked = [("pt", 0.995), ("es", 0.005)]  # ln(199) = 5.29
+    assert decide("x" * 100, ranked, SHIPPED, **RULES).warnings == ()  # 0.053 a character
+    result = decide("x" * 110, ranked, SHIPPED, **RULES)  # 0.048 a character
+    assert (result.language.code, result.warnings) == ("pt", (
+        "ambiguous_language: best guess pt goes to the catch-all model opus-mt-mul-en, but es (0.005) has a model "
+        "of its own; pass source_lang to be sure",))
+    # a rival without a model of its own (Serbian), or English (no model at all), is no reason
+    assert decide("x" * 110, [("pt", 0.995), ("sr", 0.005)], SHIPPED, **RULES).warnings == ()
+    assert decide("x" * 110, [("pt", 0.995), ("en", 0.005)], SHIPPED, **RULES).warnings == ()
+
+
+@pytest.mark.parametrize(("text", "flagged"), [
+    # Spanish about a Portuguese town: lingua says Portuguese (0.994), Spanish only 0.0053, 0.037 nats a character
+    ("Oliveira de Azeméis es una cidade portuguesa del distrito de Aveiro, região Norte e sub-região de Entre Douro "
+     "e Vouga, con 11.689 habitantes.", True),
+    # Portuguese throughout: Spanish trails by 0.079 and 0.064 nats a character
+    ("A câmara municipal aprovou ontem o novo orçamento para as escolas do concelho.", False),
+    ("O governo português anunciou hoje que vai aumentar o salário mínimo no próximo ano.", False),
+])
+def test_portuguese_looking_spanish_is_flagged_and_portuguese_is_not(text: str, flagged: bool) -> None:
+    result = detect(text, engine_name="lingua", routing=SHIPPED)
+    assert result.language.code == "pt"
+    assert result.ambiguous is flagged
+    assert [w.split(",")[0] for w in result.warnings] == (
+        ["ambiguous_language: best guess pt goes to the catch-all model opus-mt-mul-en"] if flagged else [])
+
+
 def test_models_not_languages_decide_doubt() -> None:
     # Norwegian vs Danish is the same model: no doubt worth a warning.
     result = decide(LONG, [("no", 0.45), ("da", 0.40), ("de", 0.15)], SHIPPED, **RULES)
@@ -217,7 +249,8 @@ confidences = st.lists(st.tuples(st.sampled_from(sorted(NAMES)), st.floats(0.001
 
 @given(confidences, st.integers(0, 200))
 def test_every_route_changing_doubt_is_flagged(raw: list[tuple[str, float]], length: int) -> None:
-    """Whatever the engine says: a guess whose model holds < 0.8, or short text, carries ambiguous_language,
+    """Whatever the engine says: a guess whose model holds < 0.8, or short text, or a catch-all guess close to a
+    dedicated rival for its length, carries ambiguous_language,
     and English is never sent to a model when, on short text, it is within the ratio of the guess."""
     total = sum(c for _, c in raw)
     ranked = sorted(((code, c / total) for code, c in raw), key=lambda item: (-item[1], item[0]))
@@ -225,6 +258,9 @@ def test_every_route_changing_doubt_is_flagged(raw: list[tuple[str, float]], len
     model_share = sum(c for code, c in ranked if SHIPPED.route(code) == SHIPPED.route(result.language.code))
     if length < 40 or model_share < 0.8:
         assert result.ambiguous
+    rival = next((c for code, c in ranked[1:] if SHIPPED.route(code) not in (None, MUL)), None)
+    if SHIPPED.route(ranked[0][0]) == MUL and rival is not None and math.log(ranked[0][1] / rival) < 0.05 * length:
+        assert result.ambiguous  # a catch-all guess without enough evidence per character over a dedicated rival
     english = dict(ranked).get("en", 0.0)
     best_share = sum(c for code, c in ranked if SHIPPED.route(code) == SHIPPED.route(ranked[0][0]))
     if length < 40 and english > 0 and english >= 0.5 * best_share:

@@ -45,6 +45,11 @@ FIXTURE = {
 }
 
 
+#: Portuguese throughout: the catch-all model's language, close to Spanish, which has a model of its own.
+PORTUGUESE = ["A câmara municipal aprovou ontem o novo orçamento para as escolas do concelho.",
+              "O governo português anunciou hoje que vai aumentar o salário mínimo no próximo ano."]
+
+
 def conllu(texts: list[str]) -> str:
     blocks = ["# sent_id = short\n# text = Too short here.\n1\tToo\n"]  # 3 words: skipped
     blocks += [f"# sent_id = s{i}\n# text = {text}\n1\tx\n" for i, text in enumerate(texts)]
@@ -59,6 +64,9 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
         folder = root / "ud" / treebank
         folder.mkdir(parents=True)
         (folder / f"{code}_fixture-ud-dev.conllu").write_text(conllu(FIXTURE[code]), encoding="utf-8")
+    folder = root / "ud" / "UD_Portuguese-Bosque"
+    folder.mkdir(parents=True)
+    (folder / "pt_fixture-ud-dev.conllu").write_text(conllu(PORTUGUESE), encoding="utf-8")
     return root
 
 
@@ -90,6 +98,10 @@ def test_section_end_to_end(data: Path) -> None:
     # langdetect has no Icelandic profile: both Icelandic sentences get another Nordic code (same model).
     assert rows[3].split(" | ")[1:] == ["92.3%", "0", "0 / 0", "1 / 26 |"]
     assert "Wrong-model decisions of ours: `detect`, lingua engine (default):\n\nnone." in text
+    # the languages without a model of their own: what flagging catch-all guesses costs there
+    assert "### Languages without a model of their own (opus-mt-mul-en)" in text
+    assert "| pt | UD_Portuguese-Bosque | 2 | 2 | 0 | 0 | 0 |" in text
+    assert "Not measured for lack of data: ud/UD_Afrikaans-AfriBooms/*-ud-dev.conllu, " in text
     assert "python -m evals.text.detection --data DATA --split dev --per-language 100" in text
 
 

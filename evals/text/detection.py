@@ -30,6 +30,12 @@ TREEBANKS: dict[str, str] = {
     "it": "UD_Italian-ISDT", "nl": "UD_Dutch-Alpino", "pl": "UD_Polish-PDB", "ru": "UD_Russian-GSD",
     "uk": "UD_Ukrainian-IU",
 }
+#: Languages without a model of their own (the catch-all translates them), several close to one that has a model
+#: (pt–es, af–nl, bg–ru/uk, cs/sk–pl, ro–it/fr): what flagging catch-all guesses costs on text that is right.
+CATCH_ALL_TREEBANKS: dict[str, str] = {
+    "pt": "UD_Portuguese-Bosque", "af": "UD_Afrikaans-AfriBooms", "bg": "UD_Bulgarian-BTB", "cs": "UD_Czech-FicTree",
+    "sk": "UD_Slovak-SNK", "ro": "UD_Romanian-RRT", "fi": "UD_Finnish-TDT",
+}
 MIN_WORDS, MAX_WORDS = 5, 30
 PER_LANGUAGE = 100
 REGISTRY = PROJECT_ROOT / "models" / "registry.toml"
@@ -77,11 +83,12 @@ def sentences(conllu: Path) -> list[str]:
     return sorted(kept, key=lambda text: hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
-def load(data: Path, split: str, per_language: int) -> tuple[list[Sample], list[str]]:
+def load(data: Path, split: str, per_language: int, treebanks: dict[str, str] = TREEBANKS
+         ) -> tuple[list[Sample], list[str]]:
     """The samples of every treebank present under `data/ud/`, and the treebank files that are missing."""
     samples: list[Sample] = []
     missing: list[str] = []
-    for code, treebank in TREEBANKS.items():
+    for code, treebank in treebanks.items():
         files = sorted((data / "ud" / treebank).glob(f"*-ud-{split}.conllu"))
         if not files:
             missing.append(f"ud/{treebank}/*-ud-{split}.conllu")
@@ -183,17 +190,53 @@ def render(scores: list[Score], samples: list[Sample], *, split: str, per_langua
     return "\n".join(lines)
 
 
+def render_catch_all(score_: Score, samples: list[Sample], *, split: str, routing: Routing) -> str:
+    """Per language the catch-all translates: how often ours sends it there, and how often it says it is unsure."""
+    lines = [
+        f"### Languages without a model of their own ({routing.catch_all})",
+        "",
+        (f"The cost of rule 2 (a catch-all guess is doubtful when a language with a model of its own is close): "
+         f"{len(samples):,} sentences from the `{split}` split, same selection, {score_.name.strip('*')}."),
+        "",
+        "| language | treebank | sentences | sent to the catch-all | of those flagged | sent elsewhere | "
+        "of those flagged |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    by_language: dict[str, list[Decision]] = {}
+    for decision in score_.decisions:
+        by_language.setdefault(decision.sample.gold, []).append(decision)
+    for code, decisions in by_language.items():
+        right = [d for d in decisions if d.right_model]
+        wrong = [d for d in decisions if not d.right_model]
+        lines.append(f"| {code} | {CATCH_ALL_TREEBANKS[code]} | {len(decisions)} | {len(right)} | "
+                     f"{sum(d.flagged for d in right)} | {len(wrong)} | {sum(d.flagged for d in wrong)} |")
+    right_all = [d for d in score_.decisions if d.right_model]
+    wrong_all = [d for d in score_.decisions if not d.right_model]
+    lines.append(f"| **all** | | {len(score_.decisions)} | {len(right_all)} | "
+                 f"{sum(d.flagged for d in right_all)} | {len(wrong_all)} | {sum(d.flagged for d in wrong_all)} |")
+    return "\n".join(lines)
+
+
 def section(data: Path, *, split: str = "dev", per_language: int = PER_LANGUAGE) -> str:
     samples, missing = load(data, split, per_language)
     source = (
         "Data: `git clone https://github.com/UniversalDependencies/<treebank>` for each treebank in "
-        f"{', '.join(f'`{t}`' for t in TREEBANKS.values())}, laid out as `DATA/ud/<treebank>/<file>-ud-{split}.conllu` "
-        f"(e.g. `DATA/ud/UD_English-EWT/en_ewt-ud-{split}.conllu`).\n\n"
+        f"{', '.join(f'`{t}`' for t in TREEBANKS.values())} (and, for the languages without a model of their own, "
+        f"{', '.join(f'`{t}`' for t in CATCH_ALL_TREEBANKS.values())}), laid out as "
+        f"`DATA/ud/<treebank>/<file>-ud-{split}.conllu` (e.g. `DATA/ud/UD_English-EWT/en_ewt-ud-{split}.conllu`).\n\n"
         f"Reproduce: `python -m evals.text.detection --data DATA --split {split} --per-language {per_language}`."
     )
     if missing:
         return f"## Language detection\n\nNot measured: missing {', '.join(missing)}.\n\n{source}"
-    body = render(measure(samples, shipped_routing()), samples, split=split, per_language=per_language)
+    routing = shipped_routing()
+    body = render(measure(samples, routing), samples, split=split, per_language=per_language)
+    others, missing_others = load(data, split, per_language, CATCH_ALL_TREEBANKS)
+    if others and routing.catch_all is not None:
+        default = score("**ours: `detect`, lingua engine (default)**", others, ours("lingua", routing), routing,
+                        flags=True)
+        body += "\n\n" + render_catch_all(default, others, split=split, routing=routing)
+    if missing_others:
+        body += f"\n\nNot measured for lack of data: {', '.join(missing_others)}."
     return f"{body}\n\n{source}"
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "Counts",
     "golden_cases",
     "load_original",
+    "marker_boundaries",
     "peers",
     "score_boundaries",
     "score_cases",
@@ -55,6 +56,7 @@ PYSBD_LANG = {"no": "da", "sv": "da", "is": "da", "uk": "ru"}
 ORIGINAL_COMMIT = "6d8d1de"
 DEFAULT_LIMIT = 2500
 RUN_LENGTH = 10  # sentences per pseudo-paragraph in a treebank without paragraph markers
+_LIST_MARKER = re.compile(r"(?:\d{1,3}|[a-z])(?:\.\)|\.|\))")  # "1.", "2)", "3.)", "a."
 _GOLDEN = re.compile(r"GOLDEN_([A-Z]{2})_RULES_TEST_CASES")
 _FURTHER = re.compile(r"([A-Z]{2})_MORE_TEST_CASES|TESTS_WO_CLEAN")
 
@@ -176,11 +178,30 @@ def _boundaries(sentences: Iterable[str]) -> set[int]:
     return ends
 
 
+def marker_boundaries(sentences: Iterable[str]) -> set[int]:
+    """Positions (as in `_boundaries`) right after a list marker opening a gold sentence: "1." alone, or "1."
+    before a capitalised item.
+
+    Treebanks disagree there: UD_Ukrainian-IU makes a paragraph's "1." a sentence of its own, the others (and
+    pySBD's golden rules) keep it with its item ("1. Ustanawia się …"). Neither convention is an error, so these
+    positions are scored for no segmenter.
+    """
+    positions, position = set(), 0
+    for sentence in sentences:
+        words = sentence.split()
+        if words and _LIST_MARKER.fullmatch(words[0]) and (len(words) == 1 or words[1][:1].isupper()):
+            positions.add(position + len(words[0]))
+        position += sum(not c.isspace() for c in sentence)
+    return positions
+
+
 def score_boundaries(segmenter: Segmenter, paragraphs: Iterable[list[str]], lang: str) -> Counts:
+    """Boundary counts over `paragraphs`, leaving out the positions after a list marker (`marker_boundaries`)."""
     counts = Counts()
     for paragraph in paragraphs:
-        gold = _boundaries(paragraph)
-        found = _boundaries(segmenter(" ".join(paragraph), lang))
+        unscored = marker_boundaries(paragraph)
+        gold = _boundaries(paragraph) - unscored
+        found = _boundaries(segmenter(" ".join(paragraph), lang)) - unscored
         counts.add(Counts(len(gold & found), len(found - gold), len(gold - found)))
     return counts
 
@@ -300,18 +321,24 @@ def _case_tables(cases: list[Case], segmenters: dict[str, Segmenter | None], nam
 def _treebank_table(root: Path, limit: int, segmenters: dict[str, Segmenter | None], names: list[str]) -> list[str]:
     lines = ["", "### Universal Dependencies treebanks: sentence boundaries inside paragraphs", "",
              (f"Precision / recall / **F1** (%), the first {limit} sentences (whole paragraphs) of each "
-             "treebank's dev split, then train."), "",
-             "| language | treebank | sentences | paragraphs | boundaries | " + " | ".join(names) + " |",
-             "|---|---|---:|---:|---:|" + "---|" * len(names)]
+             "treebank's dev split, then train. *Boundaries*: the gold ones scored; *after a list marker*: the "
+             "positions right after a marker opening a gold sentence (\"1.\" alone or before its item), scored for "
+             "no segmenter, since treebanks disagree on whether the marker is a sentence of its own."), "",
+             "| language | treebank | sentences | paragraphs | boundaries | after a list marker | "
+             + " | ".join(names) + " |",
+             "|---|---|---:|---:|---:|---:|" + "---|" * len(names)]
     totals = {name: Counts() for name in names}
-    sentences_total = paragraphs_total = boundaries_total = 0
+    sentences_total = paragraphs_total = boundaries_total = markers_total = 0
     for lang in SERVED:
         folder = next((root / name for name in TREEBANKS[lang] if (root / name).is_dir()), None)
         paragraphs = treebank_paragraphs(folder, limit) if folder else []
         if not paragraphs:
             continue
         sentences = sum(map(len, paragraphs))
-        boundaries = sentences - len(paragraphs)
+        markers = sum(len(marker_boundaries(paragraph)) for paragraph in paragraphs)
+        boundaries = sentences - len(paragraphs) - sum(
+            len(marker_boundaries(paragraph) & _boundaries(paragraph)) for paragraph in paragraphs
+        )
         cells = []
         for name in names:
             run = segmenters[name]
@@ -324,12 +351,13 @@ def _treebank_table(root: Path, limit: int, segmenters: dict[str, Segmenter | No
         sentences_total += sentences
         paragraphs_total += len(paragraphs)
         boundaries_total += boundaries
+        markers_total += markers
         assert folder is not None
-        lines.append(f"| {lang} | {folder.name} | {sentences} | {len(paragraphs)} | {boundaries} | "
+        lines.append(f"| {lang} | {folder.name} | {sentences} | {len(paragraphs)} | {boundaries} | {markers} | "
                      + " | ".join(cells) + " |")
     if not sentences_total:
         return ["", f"Treebanks: no data under `{root}`."]
-    lines.append(f"| **all** | | {sentences_total} | {paragraphs_total} | {boundaries_total} | "
+    lines.append(f"| **all** | | {sentences_total} | {paragraphs_total} | {boundaries_total} | {markers_total} | "
                  + " | ".join(totals[n].cell() if segmenters[n] else "–" for n in names) + " |")
     return lines
 

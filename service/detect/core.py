@@ -6,7 +6,8 @@ models costs anything. The rules, in order:
 1. Text shorter than `min_chars` is always reported ambiguous (`short_text:` and `ambiguous_language:`); on
    such text, when English holds at least `english_ratio` of the chosen model's confidence, the text is kept
    English: a short English line is never sent to a translation model on a close call.
-2. A guess sent to the catch-all model is ambiguous when a language with a model of its own is a candidate too.
+2. A guess sent to the catch-all model is ambiguous when a language with a model of its own is a candidate too,
+   reported (at `MIN_REPORTED`) or not far enough behind for the text's length (`MIN_CATCH_ALL_EVIDENCE`).
 3. Otherwise the guess is ambiguous when its model's confidence (summed over the languages that model
    translates) is below `min_confidence`. Since confidences sum to one, that also bounds the margin over the
    runner-up model: at 0.8, the next model has 0.2 at most.
@@ -14,6 +15,7 @@ models costs anything. The rules, in order:
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,6 +33,12 @@ MAX_PIECES = 32
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 #: Confidences below this are not reported as candidates (they still count towards their model).
 MIN_REPORTED = 0.01
+#: Evidence per character (the log of the confidence ratio, over the text's length) a guess for the catch-all model
+#: needs over the likeliest language with a model of its own. A sentence of Spanish about a Portuguese parish
+#: ("Gondar es una freguesia portuguesa del concelho de Guimarães, …") comes out Portuguese at 0.97 and Spanish at
+#: 0.004: a ratio of 240, but only 0.048 per character, where Portuguese sentences give a median 0.06 (UD
+#: treebanks, docs/TEXT-QUALITY.md). Long clear text leaves the rival at 0.0, so this only asks of short text.
+MIN_CATCH_ALL_EVIDENCE = 0.05
 
 
 @dataclass(frozen=True)
@@ -205,10 +213,10 @@ def decide(
             f"ambiguous_language: mixed languages; the model for the best guess {best} would get {mixed[1]:.0%} "
             f"of the text, sentence by sentence; pass source_lang to be sure"
         )
-    elif (stand_in := _dedicated_alternative(ranked, routing)) is not None:
+    elif (stand_in := _dedicated_alternative(ranked, routing, len(text.strip()))) is not None:
         warnings.append(
             f"ambiguous_language: best guess {best} goes to the catch-all model {routing.catch_all}, but "
-            f"{stand_in[0]} ({stand_in[1]:.2f}) has a model of its own; pass source_lang to be sure"
+            f"{stand_in[0]} ({stand_in[1]:.2g}) has a model of its own; pass source_lang to be sure"
         )
     elif short or route_confidence < min_confidence:
         runner_up = max(
@@ -233,19 +241,21 @@ def decide(
     return Detection(language=language, candidates=tuple(reported), source="detected", warnings=tuple(warnings))
 
 
-def _dedicated_alternative(ranked: Ranking, routing: Routing) -> tuple[str, float] | None:
+def _dedicated_alternative(ranked: Ranking, routing: Routing, length: int) -> tuple[str, float] | None:
     """When the best guess goes to the catch-all model: the likeliest other language that has a model of its own
-    (Portuguese-looking Spanish); a wrong guess there costs a better translation."""
-    if routing.catch_all is None or routing.route(ranked[0][0]) != routing.catch_all:
+    (Portuguese-looking Spanish), if it is reported or the guess beats it by too little for `length` characters;
+    a wrong guess there costs a better translation."""
+    best, confidence = ranked[0]
+    if routing.catch_all is None or routing.route(best) != routing.catch_all:
         return None
-    return next(
-        (
-            (code, confidence)
-            for code, confidence in ranked[1:]
-            if confidence >= MIN_REPORTED and routing.route(code) not in (None, routing.catch_all)
-        ),
-        None,
+    rival = next(
+        ((code, c) for code, c in ranked[1:] if c > 0 and routing.route(code) not in (None, routing.catch_all)), None
     )
+    if rival is None:
+        return None
+    if rival[1] >= MIN_REPORTED or math.log(confidence / rival[1]) < MIN_CATCH_ALL_EVIDENCE * length:
+        return rival
+    return None
 
 
 def _mixed(
