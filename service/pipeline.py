@@ -87,6 +87,7 @@ class ArticleRequest:
     translate: bool = True  # include the full English translation in the result
     summary: SummaryRequest | None = field(default_factory=SummaryRequest)  # None: no summary
     format: Format = "text"  # "html": a whole page (its article is read out) or a CMS fragment (kept as markup)
+    clean: bool = True  # strip boilerplate first (False: a document to translate whole, every line as sent)
 
 
 @dataclass(frozen=True)
@@ -362,7 +363,7 @@ class Pipeline:
         timings: dict[str, float] = {}
         with _timed(timings, "clean"):
             source = self.read(request.text, request.format, request.title)  # validates text and title, once
-            cleaned = self._clean_source(source)
+            cleaned = self._clean_source(source, strip_boilerplate=request.clean)
         with _timed(timings, "detect"):
             detection = self._detect(cleaned.text, request.source_lang)
         warnings = list(detection.warnings)

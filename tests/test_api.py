@@ -88,6 +88,15 @@ def test_translate_passes_english_through(client: TestClient) -> None:
     assert body["text"] == client.post("/v1/articles", json={"text": raw, "summary": False}).json()["cleaning"]["text"]
 
 
+def test_articles_keep_every_line_with_clean_false(client: TestClient) -> None:
+    text = "Home | News | Sport | Weather\n\nThe council met on Tuesday and agreed the budget.\n\nShare on Facebook"
+    body = {"text": text, "source_lang": "en", "summary": False}
+    cleaned = client.post("/v1/articles", json=body).json()["cleaning"]
+    assert cleaned["text"] == "The council met on Tuesday and agreed the budget."
+    whole = client.post("/v1/articles", json={**body, "clean": False}).json()["cleaning"]
+    assert whole["text"] == text and whole["removed"] == []
+
+
 def test_translate_norwegian(client: TestClient) -> None:
     body = client.post("/v1/translate", json={"text": "Nato sier nei. Det er ikke bekreftet.", "source_lang": "no"})
     assert body.status_code == 200

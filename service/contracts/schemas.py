@@ -50,6 +50,9 @@ class ArticleIn(Charged):
     title: str | None = Field(None, description="Used (translated) as the summary headline.")
     source_lang: str | None = Field(None, description="ISO 639-1 code; skips detection.", examples=["no"])
     translate: StrictBool = Field(True, description="Include the full English translation.")
+    clean: StrictBool = Field(
+        True, description="Strip web boilerplate first (not from an HTML fragment); false: every line as sent."
+    )
     summary: SummaryOptions | Literal[False] | None = Field(
         default_factory=SummaryOptions, description="Summary options, or false for no summary."
     )

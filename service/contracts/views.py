@@ -126,6 +126,7 @@ def article_request(body: schemas.ArticleIn, *, desk: bool = True) -> ArticleReq
         title=body.title,
         source_lang=body.source_lang,
         translate=body.translate or (body.desk and desk),
+        clean=body.clean,
         summary=summary,
         format=body.format,
     )

@@ -232,3 +232,20 @@ def test_document_uploads_are_checked(make_app, keys: KeyStore) -> None:  # noqa
                           data={"target_lang": "EN"})
     assert too_big.status_code == 413 and list(too_big.json()) == ["message"]
     assert json.loads(client.get("/v1/jobs", headers={"Authorization": f"Bearer {key}"}).text)["data"] == []
+
+
+def test_a_document_is_translated_whole(make_app, keys: KeyStore) -> None:  # noqa: ANN001 - fixtures
+    """A document keeps every line: what the article cleaner takes for boilerplate on a web page (a copyright
+    footer, a share line, a menu) is the document's own text here."""
+    client = make_app(auth_required=True, **FAST)
+    _, key = keys.create("a")
+    text = ("Home | News | Sport | Weather\n\nThe council met on Tuesday and agreed the budget.\n\n"
+            "Share on Facebook\n\n© 2024 The Gazette. All rights reserved.\n")
+    document = _upload(client, key, "minutes.txt", text.encode())
+    status_path = f"/v2/document/{document['document_id']}"
+    body = {"document_key": document["document_key"]}
+    assert wait_until(lambda: client.post(status_path, headers=deepl_auth(key), json=body).json()["status"] == "done",
+                      what="done")
+    result = client.post(f"{status_path}/result", headers=deepl_auth(key), data=body)
+    assert result.status_code == 200
+    assert result.text == text  # English: handed back as sent, every line of it

@@ -68,8 +68,13 @@ async def submit(
     if not filename:
         raise BadRequest("the file needs a name with its type, e.g. article.txt")
     format, _ = file_format(filename)
-    item = JobItemIn(
-        custom_id=filename, text=decode(upload.content), source_lang=source_lang, summary=False, format=format
+    item = JobItemIn(  # a document is translated whole: no line of it is taken for boilerplate
+        custom_id=filename,
+        text=decode(upload.content),
+        source_lang=source_lang,
+        summary=False,
+        format=format,
+        clean=False,
     )
     items = await run_in_threadpool(check_items, [(filename, item)], jobs.pipeline, jobs.settings)
     document_key = secrets.token_urlsafe(32)
