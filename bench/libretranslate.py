@@ -13,6 +13,10 @@ min = max decoding length to the longest source less one per call, which is what
 backend decodes under the benchmark's settings (output length = input length, `bench_settings`). Beam 4
 in both. Throughput counts the same source tokens for both (our tokenizer over our segmentation).
 
+wirebrief runs as a translation-only server (WIREBRIEF_PRELOAD=0: it loads what its requests use, so no
+summarizer; the requests name their language, so no full language detector); `--set NAME=VALUE` overrides any
+other setting (e.g. `--set translate_batch_max_tokens=8192`).
+
 Levels: 1 client posting the whole Norwegian seed; 8 clients posting its paragraphs. Rounds interleave
 LibreTranslate and wirebrief, level by level. Peak RSS: each server's VmHWM at the end.
 
@@ -44,7 +48,7 @@ from testkit import PROJECT_ROOT
 from testkit.live import free_port, running_server, settings_env
 
 from . import models
-from .memory import status_mb
+from .memory import overrides, status_mb
 from .workload import seed_mix
 
 #: Runs inside LibreTranslate's interpreter: the equal-length shim, then LibreTranslate's own main().
@@ -161,13 +165,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--copies", type=int, default=2, help="times the seed's paragraphs go round at 8 clients")
     parser.add_argument("--detector", default="lingua", help="wirebrief's WIREBRIEF_DETECTOR (lingua-low: 0.7 GB less)")
     parser.add_argument("--replicas", type=int, default=0, help="wirebrief's WIREBRIEF_MODEL_REPLICAS (0: per core)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="a wirebrief setting")
     args = parser.parse_args(argv)
     if args.lt_python is None or not Path(args.lt_python).is_file():
         print("LibreTranslate row skipped: no LibreTranslate venv (pass --lt-python or set WIREBRIEF_BENCH_LT_PYTHON "
               "to the python of a venv with `pip install libretranslate spacy`)")
         return
     registry = models.build()
-    settings = models.bench_settings(registry, "ctranslate2", detector=args.detector, model_replicas=args.replicas)
+    # a translation-only server, as LibreTranslate is: it loads what its requests use (no summarizer, and no full
+    # language detector: the requests name their language)
+    settings = models.bench_settings(registry, "ctranslate2", detector=args.detector, model_replicas=args.replicas,
+                                     preload=False, **overrides(args.set))
     norwegian = next(a for a in seed_mix() if a.lang != "en")
     paragraphs = [p for p in norwegian.cleaned.splitlines() if p.strip()]
     pipeline = Pipeline.from_settings(settings)
@@ -199,7 +207,7 @@ def main(argv: list[str] | None = None) -> None:
                     rates[name][clients].append(work_tokens[clients] / drive(post, work[clients], clients))
         rss = {"LibreTranslate": status_mb(lt_pid, "VmHWM"), "wirebrief": status_mb(ours_proc.pid, "VmHWM")}
     print(f"Run: `python -m bench.libretranslate --rounds {args.rounds} --detector {args.detector} --replicas "
-          f"{args.replicas}` on {cores} cores, "
+          f"{args.replicas}{''.join(f' --set {pair}' for pair in args.set)}` on {cores} cores, "
           f"{time.strftime('%Y-%m-%d')}.\n")
     print("| | LibreTranslate | wirebrief | ratio (per round, lowest first) |\n|---|---:|---:|---:|")
     for clients in (1, 8):

@@ -93,11 +93,23 @@ class ModelSettings(BaseModel):
         description="Batches each CTranslate2 model runs at once (replicas; transformers runs one); 0: one per core.",
     )
     ct2_intra_threads: int = Field(0, ge=0, description="Threads per CTranslate2 batch; 0: cores / replicas.")
-    batch_max_tokens: int = Field(8192, ge=1, description="Padded input tokens per generate call.")
-    batch_max_items: int = Field(64, ge=1, description="Inputs (sentences or chunks) per generate call.")
+    batch_max_tokens: int = Field(8192, ge=1, description="Padded input tokens per summarizer generate call.")
+    batch_max_items: int = Field(64, ge=1, description="Inputs (chunks) per summarizer generate call.")
+    translate_batch_max_tokens: int = Field(
+        1024,
+        ge=1,
+        description="Padded input tokens per translation call: a batch's decoding holds megabytes per sentence "
+        "and beam, and on CPU a larger batch of sentences is no faster (PERFORMANCE: where the memory goes).",
+    )
+    translate_batch_max_items: int = Field(16, ge=1, description="Sentences per translation call.")
     batch_wait_ms: float = Field(10.0, ge=0, description="How long a lone input waits for company.")
     batch_max_queue: int = Field(4096, ge=1, description="Queued inputs per model before 429.")
     generation_timeout_s: float = Field(600.0, gt=0, description="A request waiting longer gets 504.")
+    malloc_trim: bool = Field(
+        True,
+        description="After a batch that leaves its model idle, return the freed heap to the OS (glibc "
+        "malloc_trim): RSS falls back after a burst instead of staying at its peak. See PERFORMANCE.",
+    )
     preload: bool = Field(
         True,
         description="At start, load the present models requests will use, in the background (/ready is 503 "

@@ -8,7 +8,9 @@ feeds detection, `translation.text`, `translation.html` and the summary alike (m
 styles and comments out, and a `translate="no"` credit verbatim).
 
 A non-English article is also detected paragraph by paragraph: a paragraph that is clearly English (a quote,
-a statement) passes through untranslated, in place.
+a statement) passes through untranslated, in place. A request that names its language (`source_lang`) is
+never detected as a whole, and its paragraphs only against English: the full detector (most of a gigabyte
+with lingua) loads on the first request that needs it, or at start when WIREBRIEF_PRELOAD asks.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from .backends.pool import ModelPool
 from .cache import LRUCache, cache_key
 from .config import ServerSettings, Settings
 from .detect import Detection, Routing, detect, detect_paragraphs, detectable_codes
+from .detect.engines import engine
 from .errors import EmptyText, InvalidInput, PayloadTooLarge, UnreadableHtml
 from .languages import ENGLISH
 from .modelstore import coverage, locate, present_keys, route
@@ -268,7 +271,9 @@ class Pipeline:
 
     def warm_up(self) -> None:
         """Load the detector's language models now (seconds, holding the GIL), not inside a first request where
-        every other request of the process would wait for it."""
+        every other request of the process would wait for it. Only at a preloading start (WIREBRIEF_PRELOAD):
+        otherwise the first request that detects pays for it, and a server whose clients name the language
+        never does."""
         for sample in _WARM_UP_TEXTS:
             self._detect(sample, None)
 
@@ -294,12 +299,31 @@ class Pipeline:
     ) -> Translation:
         return translate(text, lang, self.pool.get(translator), self.translation_settings, keep=keep)
 
-    def _english_paragraphs(self, paragraphs: list[str], document: Detection) -> frozenset[int]:
-        """Indices of the paragraphs detected English without doubt; a short or unclear one is the article's."""
+    def _english_paragraphs(self, paragraphs: list[str], document: Detection, translator: ModelSpec) -> frozenset[int]:
+        """Indices of the paragraphs detected English without doubt; a short or unclear one is the article's.
+
+        When the client named the language (`source_lang`), the only question left per paragraph is "that
+        language or English?", asked of a detector that knows just those two (`_given_routing`): the full one
+        (most of a gigabyte with lingua) is never built for such a request."""
         if len(paragraphs) < 2:
             return frozenset()
-        found = detect_paragraphs(paragraphs, document=document, **self.detection_rules)
+        rules = self.detection_rules
+        if document.source == "override":
+            given = self._given_routing(document.language.code, translator)
+            if given is None:  # the detector does not know the named language: nothing to tell English from
+                return frozenset()
+            rules = {**rules, "routing": given}
+        found = detect_paragraphs(paragraphs, document=document, **rules)
         return frozenset(i for i, d in enumerate(found) if d.language.code == ENGLISH and not d.ambiguous)
+
+    def _given_routing(self, lang: str, translator: ModelSpec) -> Routing | None:
+        """English and `lang` alone, when the detector knows `lang`; else None."""
+        routing = Routing({ENGLISH: None, lang: translator.key})
+        try:
+            known = engine(self.detection_rules["engine_name"], routing.candidates).codes()
+        except ValueError:  # lingua refuses a detector of fewer than two languages it knows
+            return None
+        return routing if lang in known else None
 
     def _to_english(
         self, source: Source, text: str, document: Detection, translator: ModelSpec
@@ -308,14 +332,14 @@ class Pipeline:
         with the translated markup (None for text) and the warnings."""
         lang = document.language.code
         if source.markup is None:
-            keep = self._english_paragraphs(split_paragraphs(text), document)
+            keep = self._english_paragraphs(split_paragraphs(text), document, translator)
             return self._translate(text, lang, translator, keep=keep), None, _mixed_warning(len(keep))
         done: list[tuple[Translation, int]] = []
 
         def batch(segments: list[str]) -> list[str]:
             """All of a fragment's segments in one translation (segmented, packed and batched as usual)."""
             lines = [" ".join(segment.split()) for segment in segments]  # one paragraph each, exactly
-            keep = self._english_paragraphs(lines, document)
+            keep = self._english_paragraphs(lines, document, translator)
             translation = self._translate("\n\n".join(lines), lang, translator, keep=keep)
             pieces = translation.text.split("\n\n")
             if len(pieces) != len(lines):  # a segment translated to nothing left no paragraph: one by one

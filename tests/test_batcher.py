@@ -432,3 +432,101 @@ def test_replicas_default_to_one_per_usable_core_and_split_the_threads() -> None
     assert ModelSettings(model_replicas=3).replicas() == 3
     assert ModelSettings(model_replicas=1).ct2_threads() == cores
     assert ModelSettings(model_replicas=1, ct2_intra_threads=5).ct2_threads() == 5
+
+
+# -- memory: freed working memory goes back to the OS once a model is idle ---------------------------------------
+
+
+def _wait_for(condition, timeout_s: float = 10.0) -> bool:  # noqa: ANN001 - a predicate
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
+
+
+class Held(Replicated):
+    """A replicated engine whose inputs named "hold" wait for `go` (the others run at once)."""
+
+    def __init__(self, replicas: int) -> None:
+        super().__init__(replicas)
+        self.go = threading.Event()
+        self.holding = threading.Event()
+
+    def generate(self, inputs: Sequence[Encoded], options: GenerationOptions) -> list[str]:
+        if any(item.text == "hold" for item in inputs):
+            self.holding.set()
+            self.go.wait(timeout=10)
+        return super().generate(inputs, options)
+
+
+def test_the_idle_hook_runs_after_a_batch_that_leaves_the_model_idle() -> None:
+    calls: list[int] = []
+    inner = Reverser()
+    batcher = Batcher(inner, BatchLimits(max_wait_s=0.0), on_idle=lambda: calls.append(len(inner.batches)))
+    assert run(batcher, ["abc"], GenerationOptions(num_beams=1)) == ["1:cba"]
+    assert _wait_for(lambda: calls == [1])
+    assert run(batcher, ["de"], GenerationOptions(num_beams=1)) == ["1:ed"]
+    assert _wait_for(lambda: calls == [1, 2])
+    batcher.close()
+
+
+def test_the_idle_hook_waits_for_every_replica() -> None:
+    """A replica that finishes while another still runs a batch leaves the model busy: no hook until both end."""
+    calls: list[str] = []
+    inner = Held(2)
+    batcher = Batcher(inner, BatchLimits(max_wait_s=0.0), on_idle=lambda: calls.append("idle"))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        held = pool.submit(run, batcher, ["hold"], GenerationOptions(num_beams=1))
+        assert inner.holding.wait(timeout=10)
+        assert run(batcher, ["quick"], GenerationOptions(num_beams=2)) == ["2:kciuq"]
+        time.sleep(0.05)
+        assert calls == []
+        inner.go.set()
+        assert held.result(timeout=10) == ["1:dloh"]
+    assert _wait_for(lambda: calls == ["idle"])
+    batcher.close()
+
+
+def test_the_pool_releases_memory_when_idle_unless_told_not_to(settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from service.backends import memory
+    from service.backends.pool import ModelPool
+    from service.registry import Registry
+
+    registry = Registry.load(settings.registry_path)
+    spec = registry.translator_for("no")
+    trimmed = ModelPool(registry, settings.models).get(spec)
+    kept = ModelPool(registry, settings.model_copy(update={"malloc_trim": False}).models).get(spec)
+    assert trimmed._on_idle is memory.release and kept._on_idle is None
+    trimmed.close()
+    kept.close()
+    monkeypatch.setenv("WIREBRIEF_MALLOC_TRIM", "0")
+    from service.config import Settings
+
+    assert Settings().malloc_trim is False and Settings(malloc_trim=True).malloc_trim is True
+    assert memory.release() is True  # glibc (Linux): malloc_trim is there
+
+
+def test_translators_batch_within_their_own_budget(settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Translation batches are bounded apart from the summarizer's: many short inputs, whose decoding memory grows
+    with the batch while CPU throughput does not."""
+    from service.backends.pool import ModelPool
+    from service.config import Settings
+    from service.registry import Registry
+
+    monkeypatch.setenv("WIREBRIEF_TRANSLATE_BATCH_MAX_TOKENS", "300")
+    monkeypatch.setenv("WIREBRIEF_TRANSLATE_BATCH_MAX_ITEMS", "5")
+    configured = Settings(registry_path=settings.registry_path, models_dir=settings.models_dir, batch_max_tokens=4000)
+    registry = Registry.load(settings.registry_path)
+    pool = ModelPool(registry, configured.models)
+    assert (pool.limits["translation"].max_batch_tokens, pool.limits["translation"].max_batch_items) == (300, 5)
+    assert (pool.limits["summarization"].max_batch_tokens, pool.limits["summarization"].max_batch_items) == (4000, 64)
+    translator, summarizer = pool.get(registry.translator_for("no")), pool.get(registry.summarizer)
+    assert translator.limits is pool.limits["translation"] and summarizer.limits is pool.limits["summarization"]
+    pool.close()
+    defaults = Settings(_env_file=None)
+    assert (defaults.translate_batch_max_tokens, defaults.translate_batch_max_items) == (300, 5)  # the environment's
+    monkeypatch.delenv("WIREBRIEF_TRANSLATE_BATCH_MAX_TOKENS")
+    monkeypatch.delenv("WIREBRIEF_TRANSLATE_BATCH_MAX_ITEMS")
+    assert (Settings().translate_batch_max_tokens, Settings().translate_batch_max_items) == (1024, 16)

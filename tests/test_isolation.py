@@ -122,7 +122,7 @@ class Slow:
 def test_a_timed_out_request_stops_its_pending_work(settings: Settings) -> None:
     """504 at the deadline, and the model gets no new input of that request after it (one batch may finish)."""
     config = settings.model_copy(update={"cache_max_entries": 0, "translate_beams": 1, "request_timeout_s": 1.0,
-                                         "batch_max_items": 1, "translate_sentences_per_chunk": 1})
+                                         "translate_batch_max_items": 1, "translate_sentences_per_chunk": 1})
     pipeline = Pipeline.from_settings(config)
     batcher = translator(pipeline)
     slow = Slow(batcher.inner, delay_s=0.3)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from conftest import ENGLISH_SEEDS, NORWEGIAN_SEED, seed_text
-from service.pipeline import ArticleRequest, Pipeline
+from service.api.app import create_app
+from service.config import Settings
+from service.detect import engines
+from service.pipeline import ArticleRequest, Pipeline, TranslateRequest
 from service.text import clean, segment, split_paragraphs
 
 # Paragraphs long enough that detection is sure of each (short ones take the article's language by design), and
@@ -69,3 +75,64 @@ def test_a_fragment_passes_english_segments_through(client: TestClient) -> None:
     assert f"<blockquote><p>{ENGLISH[0]}</p></blockquote>" in body["translation"]["html"]
     assert body["translation"]["text"].split("\n\n")[1] == ENGLISH[0]
     assert "mixed_language: 1 paragraph in English passed through untranslated" in body["warnings"]
+
+
+@pytest.fixture
+def built(monkeypatch: pytest.MonkeyPatch) -> list[frozenset[str]]:
+    """The candidate sets of every detector built from now on (none built before: a fresh process)."""
+    seen: list[frozenset[str]] = []
+    factories = dict(engines._ENGINES)
+
+    def recording(name: str) -> Callable[[frozenset[str]], engines.Engine]:
+        def build(candidates: frozenset[str]) -> engines.Engine:
+            seen.append(candidates)
+            return factories[name](candidates)
+
+        return build
+
+    monkeypatch.setattr(engines, "_built", {})
+    monkeypatch.setattr(engines, "_ENGINES", {name: recording(name) for name in factories})
+    return seen
+
+
+def test_a_named_language_is_told_from_english_only(pipeline: Pipeline, built: list[frozenset[str]]) -> None:
+    """`source_lang` given: the full detector (most of a gigabyte with lingua) is never built; the paragraphs are
+    checked against English with a detector of the two languages, and English ones still pass through."""
+    paragraphs = [NORWEGIAN[0], ENGLISH[0], NORWEGIAN[1]]
+    result = pipeline.translate_article(TranslateRequest(text="\n\n".join(paragraphs), source_lang="no"))
+    assert result.language.source == "override"
+    assert result.text.split("\n\n")[1] == ENGLISH[0]
+    assert "mixed_language: 1 paragraph in English passed through untranslated" in result.warnings
+    assert built == [frozenset({"no", "en"})]
+
+
+def test_a_named_language_the_detector_does_not_know_is_translated_whole(
+    pipeline: Pipeline, built: list[frozenset[str]]
+) -> None:
+    """Faroese is routed but neither engine knows it: nothing to tell English from, so every paragraph is
+    translated, and no detector of every language is built to find that out."""
+    paragraphs = [NORWEGIAN[0], ENGLISH[0], NORWEGIAN[1]]
+    result = pipeline.translate_article(TranslateRequest(text="\n\n".join(paragraphs), source_lang="fo"))
+    assert result.translation is not None and result.translation.chunks == len(segment("\n\n".join(paragraphs)))
+    assert not any(w.startswith("mixed_language") for w in result.warnings)
+    assert all(candidates <= {"fo", "en"} for candidates in built)
+
+
+def test_an_unnamed_language_builds_the_full_detector(pipeline: Pipeline, built: list[frozenset[str]]) -> None:
+    pipeline.translate_article(TranslateRequest(text="\n\n".join([NORWEGIAN[0], NORWEGIAN[1]])))
+    assert built == [pipeline.routing.candidates]
+
+
+def test_a_server_whose_clients_name_the_language_never_builds_the_full_detector(
+    settings: Settings, built: list[frozenset[str]]
+) -> None:
+    """Without WIREBRIEF_PRELOAD nothing is detected at start; translate requests with `source` (LibreTranslate's
+    API) and `source_lang` (ours) build only the two-language detector."""
+    assert not settings.preload
+    text = "\n\n".join([NORWEGIAN[0], ENGLISH[0]])
+    with TestClient(create_app(settings)) as client:
+        assert built == []
+        ours = client.post("/v1/translate", json={"text": text, "source_lang": "no"})
+        theirs = client.post("/translate", json={"q": text, "source": "no", "target": "en"})
+        assert ours.status_code == theirs.status_code == 200
+    assert set(built) == {frozenset({"no", "en"})}

@@ -76,6 +76,19 @@ def test_loads_run_one_at_a_time_and_once_per_model(settings: Settings, monkeypa
         pipeline.pool.close()
 
 
+@pytest.mark.parametrize("preload", [True, False])
+def test_the_detector_is_warmed_at_start_only_by_the_preload(settings: Settings, monkeypatch: pytest.MonkeyPatch,
+                                                              preload: bool) -> None:
+    """The detector (most of a gigabyte with lingua) loads at start only when WIREBRIEF_PRELOAD asks; otherwise on
+    the first request that detects, and never in a server whose clients name the language."""
+    warmed: list[Pipeline] = []
+    monkeypatch.setattr(Pipeline, "warm_up", lambda self: warmed.append(self))
+    monkeypatch.setattr(ModelPool, "start_preload", lambda self, specs: None)  # the models are not the point here
+    with TestClient(create_app(settings.model_copy(update={"preload": preload}))) as client:
+        assert client.get("/health").status_code == 200
+        assert len(warmed) == (1 if preload else 0)
+
+
 def test_ready_is_503_loading_models_until_the_preload_is_done(settings: Settings,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     release = threading.Event()

@@ -50,8 +50,9 @@ def create_app(settings: Settings | None = None, pipeline: Pipeline | None = Non
         app.state.settings = settings
         app.state.server_settings = settings.server
         app.state.pipeline = pipeline or Pipeline.from_settings(settings)
-        await run_in_threadpool(app.state.pipeline.warm_up)  # before the first request, not inside it
-        if settings.preload:  # in the background: /health answers at once, /ready is 503 until it is done
+        if settings.preload:
+            await run_in_threadpool(app.state.pipeline.warm_up)  # the detector: before the first request, not inside
+            # the models in the background: /health answers at once, /ready is 503 until it is done
             app.state.pipeline.pool.start_preload(app.state.pipeline.needed_models())
         app.state.db = Database.from_settings(settings.storage)
         if settings.migrate_on_start:

@@ -18,7 +18,7 @@ import math
 import threading
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
@@ -63,8 +63,11 @@ class BatchStats:
 class Batcher:
     """A `Seq2SeqBackend` that batches across callers; the wrapped one does the work."""
 
-    def __init__(self, inner: Seq2SeqBackend, limits: BatchLimits = BatchLimits()) -> None:
+    def __init__(
+        self, inner: Seq2SeqBackend, limits: BatchLimits = BatchLimits(), *, on_idle: Callable[[], object] | None = None
+    ) -> None:
         self.inner = inner
+        self._on_idle = on_idle  # called after a batch that leaves the model idle (see `memory.release`)
         self.spec = inner.spec
         self.engine = inner.engine
         self.max_input_tokens = inner.max_input_tokens
@@ -149,6 +152,16 @@ class Batcher:
                     self._cond.notify()  # what is left is for the next free replica
             if batch:
                 self._execute(batch)
+                self._after_batch()
+
+    def _after_batch(self) -> None:
+        """The idle hook, when this batch left nothing queued and every other replica waiting for work."""
+        if self._on_idle is None:
+            return
+        with self._cond:
+            idle = not self._queue and self._idle == len(self._workers) - 1
+        if idle:
+            self._on_idle()
 
     def _gather(self) -> None:
         """Wait briefly for more inputs unless the budget is already met. Holds the condition (another

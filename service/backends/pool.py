@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import logging
 import threading
@@ -15,6 +16,7 @@ from ..errors import ModelUnavailable
 from ..modelstore import cli_command, fetch_hint, locate, locate_ct2
 from ..observability.metrics import observe_model_load
 from ..registry import ModelSpec, Registry
+from . import memory
 from .base import GenerationOptions, Seq2SeqBackend
 from .batcher import Batcher, BatchLimits
 
@@ -94,13 +96,22 @@ class ModelPool:
         self.registry = registry
         self.settings = settings
         self.models_dir = settings.models_dir
-        self.limits = BatchLimits(
+        shared = BatchLimits(
             max_batch_tokens=settings.batch_max_tokens,
             max_batch_items=settings.batch_max_items,
             max_wait_s=settings.batch_wait_ms / 1000,
             max_queue=settings.batch_max_queue,
             timeout_s=settings.generation_timeout_s,
         )
+        #: batch limits by task: translation batches are smaller (many short inputs; memory, not speed, grows)
+        self.limits: dict[str, BatchLimits] = {
+            "summarization": shared,
+            "translation": dataclasses.replace(
+                shared,
+                max_batch_tokens=settings.translate_batch_max_tokens,
+                max_batch_items=settings.translate_batch_max_items,
+            ),
+        }
         self._loaded: dict[str, Batcher] = {}
         self._load_lock = threading.Lock()  # one load at a time, whichever model (see the class doc)
         self._closed = threading.Event()
@@ -116,7 +127,8 @@ class ModelPool:
         with self._load_lock:  # a second request for the same model waits for the first load, not a second one
             backend = self._loaded.get(spec.key)
             if backend is None:
-                backend = Batcher(self._load(spec), self.limits)
+                on_idle = memory.release if self.settings.malloc_trim else None
+                backend = Batcher(self._load(spec), self.limits[spec.task], on_idle=on_idle)
                 self._loaded[spec.key] = backend
         return backend
 
