@@ -25,7 +25,10 @@ LIGHT = {"service.common.clock": ("fastapi", "starlette", "service.api", "servic
          "service.jobs.runner": ("fastapi", "starlette", "service.api"),
          "service.webhooks.sender": ("fastapi", "service.api"),
          "service.contracts.views": ("fastapi", "starlette", "service.api", "service.jobs"),
-         "service.pipeline": ("fastapi", "starlette", "service.api", "service.contracts", "sqlalchemy")}
+         "service.pipeline": ("fastapi", "starlette", "service.api", "service.contracts", "sqlalchemy"),
+         # scikit-learn (~80 MB) loads when the desk first files or writes a brief, not with the server
+         "service.api.app": ("sklearn",),
+         "service.distributed.tasks": ("sklearn",)}
 
 
 def _loaded_after(module: str) -> list[str]:

@@ -137,4 +137,6 @@ def test_a_timed_out_request_stops_its_pending_work(settings: Settings) -> None:
     pipeline.pool.close()
     assert answered - sent < 2.0
     assert 1 <= len(slow.started) < 20, "the request stopped part way"
-    assert max(slow.started) <= sent + 1.0 + 0.05, "no batch started after the deadline"
+    # a batch checked before the deadline may reach the model a little after it on a loaded machine; work going
+    # on would start another every 0.3 s, so by the end of the 1.5 s wait one would have started past +0.25 s
+    assert max(slow.started) <= sent + 1.0 + 0.25, "no batch started after the deadline"

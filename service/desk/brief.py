@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sklearn.feature_extraction.text import TfidfVectorizer
-
 from ..summarize import Summary
 from ..summarize.shape import is_complete
 from ..text import segment
@@ -40,6 +38,8 @@ def select(sources: Sequence[Source], count: int) -> list[tuple[int, str]]:
     pool = [s for sentences in ranked for s in sentences]
     if not pool:
         return []
+    from sklearn.feature_extraction.text import TfidfVectorizer  # on first use: see features.py
+
     matrix = TfidfVectorizer(stop_words="english").fit_transform(pool)
     centroid = matrix.mean(axis=0).A1
     scores = matrix @ centroid

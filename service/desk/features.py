@@ -13,8 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer
+if TYPE_CHECKING:  # scikit-learn (about 80 MB) is imported on first use: a server that never files pays nothing
+    from sklearn.feature_extraction.text import HashingVectorizer
 
 #: hashed term space; collisions at 2^20 are rare enough not to matter for similarity
 N_FEATURES = 2**20
@@ -43,6 +45,8 @@ class Features:
 
 @lru_cache(maxsize=1)
 def _hasher() -> HashingVectorizer:
+    from sklearn.feature_extraction.text import HashingVectorizer
+
     return HashingVectorizer(
         n_features=N_FEATURES,
         alternate_sign=False,
@@ -61,6 +65,13 @@ def features(text: str) -> Features:
     return Features(counts, names(text), numbers(text))
 
 
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
 def names(text: str) -> frozenset[str]:
     """Capitalised names (runs of capitalised words), lower-cased; a lone word that opens a sentence is skipped,
     since every sentence opens with a capital."""
@@ -72,7 +83,7 @@ def names(text: str) -> frozenset[str]:
         before = text[max(0, match.start() - 4) : match.start()].rstrip()
         if len(words) == 1 and match.group() == words[0] and (not before or before[-1] in _SENTENCE_END):
             continue
-        if words[0].lower() in ENGLISH_STOP_WORDS:
+        if words[0].lower() in _stop_words():
             continue
         found.add(" ".join(words).lower())
     return frozenset(found)
