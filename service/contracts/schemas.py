@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
@@ -45,6 +45,10 @@ class SummaryOptions(Strict):
     method: Literal["abstractive", "extractive"] | None = Field(None, description="default: the service setting")
 
 
+#: A caller's own id (a job item's `custom_id`, an article's `desk_id`): 1-256 characters, no control characters.
+ClientId = Annotated[str, Field(min_length=1, max_length=256, pattern=r"^[^\x00-\x1f\x7f]+$")]
+
+
 class ArticleIn(Charged):
     text: str = Field(..., description="Raw article text, boilerplate and all.", examples=[SEED_EXAMPLE])
     title: str | None = Field(None, description="Used (translated) as the summary headline.")
@@ -58,11 +62,8 @@ class ArticleIn(Charged):
     )
     format: Format = FORMAT
     desk: StrictBool = Field(False, description="Also file the article to the story desk (GET /v1/stories).")
-    desk_id: str | None = Field(
+    desk_id: ClientId | None = Field(
         None,
-        min_length=1,
-        max_length=256,
-        pattern=r"^[^\x00-\x1f\x7f]+$",
         description=(
             "The article's id on the story desk: give your own article id so a re-sent version replaces the "
             "earlier one there. Default: `sha256:` + the hash of the text (POST /v1/articles), "

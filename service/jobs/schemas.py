@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StrictBool, TypeAdapter
 
-from ..contracts.schemas import ArticleIn, ArticleOut, ErrorBody, Page, Strict
+from ..contracts.schemas import ArticleIn, ArticleOut, ClientId, ErrorBody, Page, Strict
 
 EventType = Literal["job.completed", "job.failed", "article.processed"]
 JOB_EVENTS: tuple[EventType, ...] = ("job.completed", "job.failed")  # what a job with a target gets by default
@@ -17,13 +17,7 @@ JobState = Literal["queued", "running", "completed", "failed", "cancelled"]
 class JobItemIn(ArticleIn):
     """One article of a job: the body of `POST /v1/articles` plus the caller's own key."""
 
-    custom_id: str = Field(
-        ...,
-        min_length=1,
-        max_length=256,
-        pattern=r"^[^\x00-\x1f\x7f]+$",
-        description="Unique within the job; keys the result. No control characters.",
-    )
+    custom_id: ClientId = Field(..., description="Unique within the job; keys the result. No control characters.")
 
     def desk_article_id(self, job_id: str) -> str:
         """Where this item lives on the desk: its own desk_id, else one scoped to its job."""
