@@ -160,9 +160,9 @@ class TextSettings(BaseModel):
     """How raw text is cleaned."""
 
     clean_main_block: bool = Field(
-        False,
-        description="Also keep only the main block of a scraped page (far less "
-        "boilerplate; may drop sentences of list-like articles).",
+        True,
+        description="Also keep only the main block of a scraped page (far less boilerplate; runs of article "
+        "prose and lists next to it always stay). false: line rules and the furniture reading only.",
     )
 
 

@@ -4,8 +4,8 @@ The rules are data (boilerplate.toml). They run on whole paragraphs, repeatedly 
 nothing changes, so clean() is idempotent; every cut is reported with the input line it
 came from, so an editor can check that no real sentence was lost. What the rules leave is
 then read by shape: of a whole page dumped as text, only the article's main block and what lies close to it stay
-(`_keep_article`), and in runs of short, sentence-less paragraphs (menus, link lists, footers) the furniture goes
-(`_drop_furniture`).
+(`_keep_article`, which never drops a run of article prose or a list next to kept text), and in runs of short,
+sentence-less paragraphs (menus, link lists, footers) the furniture goes (`_drop_furniture`).
 
 Articles pasted as HTML are turned into text first (`_markup_to_text`): markup is not content,
 so it goes unreported, but line numbers still count lines of the input.
@@ -103,6 +103,7 @@ class _Furniture:
     min_furniture: int
     min_furniture_share: float
     stop_words: frozenset[str]
+    languages: tuple[frozenset[str], ...]  # the same stop words, one set per served language
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,9 @@ class _Article:
     max_gap: float
     neutral_refund: float
     min_page_removed: int
+    prose_min_words: int
+    prose_min_stop_share: float
+    prose_min_run: int
     shape: _Furniture  # its stop words and title-case reading
 
 
@@ -130,12 +134,13 @@ _Text = tuple[str, list[int]]
 _Report = Callable[[str, str, int], None]
 
 
-def clean(raw: str, *, main_block: bool = False) -> CleanResult:
+def clean(raw: str, *, main_block: bool = True) -> CleanResult:
     """Normalise `raw`, drop boilerplate, and return the article with a removal report.
 
-    `main_block` also keeps only the article's main block of a scraped page (`_keep_article`): it leaves far
-    less boilerplate, but on pages that are mostly a list or a table it can drop real sentences, so it is opt-in
-    (`WIREBRIEF_CLEAN_MAIN_BLOCK`); docs/TEXT-QUALITY.md measures both.
+    `main_block` (the default) also keeps only the article's main block of a scraped page (`_keep_article`),
+    never dropping a run of article prose or the list or table next to kept text; `main_block=False` (setting
+    `WIREBRIEF_CLEAN_MAIN_BLOCK=false`) keeps the line rules and the furniture reading only. docs/TEXT-QUALITY.md
+    measures both.
     """
     rules = _rules()
     text, input_line = _markup_to_text(_normalise(raw))
@@ -148,7 +153,7 @@ def clean(raw: str, *, main_block: bool = False) -> CleanResult:
 
     kept: list[tuple[str, int]] = []  # paragraph, offset of its first character
     positions: list[int] = []  # of each kept paragraph, its place among all the input's paragraphs
-    end: int | None = None  # place of the first paragraph that shows the article is over (a comment's header)
+    ends: list[int] = []  # places of the paragraphs that show the article is over (a comment's header)
     follow = 0  # related-link headlines still to drop after a bare "Read more:"
     position = -1
     for group in paragraph_lines(lines):
@@ -163,8 +168,8 @@ def clean(raw: str, *, main_block: bool = False) -> CleanResult:
         cut_by = {removal.rule for _, removal in found[reported:]}
         if text or not cut_by <= rules.article.formatting:
             position += 1  # a lone bullet or separator does not count: it is neither article nor page furniture
-        if end is None and any(removal.rule in rules.article.ends_at for _, removal in found[reported:]):
-            end = position
+        if any(removal.rule in rules.article.ends_at for _, removal in found[reported:]):
+            ends.append(position)
         if triggered:
             follow = rules.max_follow
         elif text and follow and not _ENDS_IN_PERIOD.search(text) and len(text) <= rules.max_title_chars:
@@ -178,11 +183,11 @@ def clean(raw: str, *, main_block: bool = False) -> CleanResult:
     while True:  # to a fixed point, so that cleaning the result again, where the removed are gone, finds nothing
         before = len(kept)
         if main_block:
-            kept = _keep_article(rules.article, kept, positions, total, end, report)
+            kept = _keep_article(rules.article, kept, positions, total, ends, report)
         kept = _drop_furniture(rules.furniture, _drop_repeats(rules.article, kept, report), report)
-        if len(kept) == before and len(positions) == before and end is None and positions == list(range(before)):
+        if len(kept) == before and len(positions) == before and not ends and positions == list(range(before)):
             break
-        positions, total, end = list(range(len(kept))), len(kept), None
+        positions, total, ends = list(range(len(kept))), len(kept), []
     found.sort(key=lambda item: item[0])
     return CleanResult("\n\n".join(text for text, _ in kept), tuple(removal for _, removal in found))
 
@@ -195,11 +200,22 @@ def _drop_furniture(rules: _Furniture, paragraphs: list[tuple[str, int]], report
     (data: a date, a score, a price) and the last one before prose, which is that prose's heading. Prose always
     stays, so runs never merge and a run already cleaned holds no furniture: a second pass finds nothing new.
     """
-    shapes = [_shape(rules, text) for text, _ in paragraphs]
     kept: list[tuple[str, int]] = []
+    for (text, offset), furniture in zip(paragraphs, _furniture_marks(rules, [text for text, _ in paragraphs])):
+        if furniture:
+            report(rules.rule, text, offset)
+        else:
+            kept.append((text, offset))
+    return kept
+
+
+def _furniture_marks(rules: _Furniture, texts: list[str]) -> list[bool]:
+    """Per paragraph, whether it is page furniture by the shape reading (see _drop_furniture)."""
+    shapes = [_shape(rules, text) for text in texts]
+    marks: list[bool] = []
     runs = [
         (is_prose, list(run))
-        for is_prose, run in itertools.groupby(zip(paragraphs, shapes), key=lambda item: item[1] == "prose")
+        for is_prose, run in itertools.groupby(zip(texts, shapes), key=lambda item: item[1] == "prose")
     ]
     for index, (is_prose, members) in enumerate(runs):
         furniture = sum(shape == "furniture" for _, shape in members)
@@ -207,12 +223,11 @@ def _drop_furniture(rules: _Furniture, paragraphs: list[tuple[str, int]], report
             not is_prose and furniture >= rules.min_furniture and furniture >= rules.min_furniture_share * len(members)
         )
         heading = len(members) - 1 if index + 1 < len(runs) else -1  # the last line before prose
-        for i, ((text, offset), shape) in enumerate(members):
-            if drop and (shape == "furniture" or (shape == "other" and i != heading and _is_loose_line(text))):
-                report(rules.rule, text, offset)
-            else:
-                kept.append((text, offset))
-    return kept
+        marks.extend(
+            drop and (shape == "furniture" or (shape == "other" and i != heading and _is_loose_line(text)))
+            for i, (text, shape) in enumerate(members)
+        )
+    return marks
 
 
 def _is_loose_line(text: str) -> bool:
@@ -225,7 +240,7 @@ def _keep_article(
     paragraphs: list[tuple[str, int]],
     positions: list[int],
     total: int,
-    end: int | None,
+    ends: list[int],
     report: _Report,
 ) -> list[tuple[str, int]]:
     """Keep the article's main block; drop what lies beyond a long stretch of page furniture on either side.
@@ -235,7 +250,11 @@ def _keep_article(
     The main block is the run with the best sum (Kadane's algorithm): good paragraphs add their words, bad and
     removed ones cost, so a short list or table inside an article is crossed and a column of teasers between
     furniture is not. Around it, paragraphs stay until the bad ones met use up `max_gap`; nothing inside goes.
-    A text with little removed around it is no page and stays whole; comments (`end`) come after the article.
+    A text with little removed around it is no page and stays whole; comments (`ends`) come after the article.
+
+    Whatever the block leaves out, two things stay: a run of article prose (`_prose_runs`: real sentences, next to
+    each other, enough of them), and what lies right next to kept text with no removed paragraph between and is
+    not page furniture (`_furniture_marks`): a list, a table, a heading. So a page that is mostly a list keeps it.
     """
     removed_before = [position - previous - 1 for previous, position in zip([-1, *positions], positions)]
     seen: set[str] = set()
@@ -251,11 +270,11 @@ def _keep_article(
     ]
     if total - len(paragraphs) < rules.min_page_removed:
         return paragraphs  # too little page furniture around it to be a page: an article with a list stays whole
-    limit = len(paragraphs)
-    if end is not None:  # the article comes before the comments, if any of its prose does
-        before_end = bisect.bisect_left(positions, end)
-        if "good" in kinds[:before_end]:
-            limit = before_end
+    texts = [text for text, _ in paragraphs]
+    prose = _prose_runs(rules, texts, removed_before)
+    limit = next(  # the article ends at the first sign of comments that comes after some of its prose
+        (cut for cut in (bisect.bisect_left(positions, end) for end in ends) if any(prose[:cut])), len(paragraphs)
+    )
     best, best_span = 0.0, None
     running, start = 0.0, 0
     for i, kind in enumerate(kinds[:limit]):
@@ -285,6 +304,13 @@ def _keep_article(
             if budget <= 0:
                 break
             keep[i] = True
+    for i in range(limit):
+        keep[i] = keep[i] or prose[i]
+    furniture = _furniture_marks(rules.shape, texts)
+    for side in (range(1, limit), range(limit - 2, -1, -1)):
+        for i in side:  # a list, a table or a heading right next to kept text stays with it
+            near = i - side.step
+            keep[i] = keep[i] or (keep[near] and not removed_before[max(i, near)] and not furniture[i])
     kept: list[tuple[str, int]] = []
     for i, (text, offset) in enumerate(paragraphs):
         if keep[i]:
@@ -292,6 +318,38 @@ def _keep_article(
         else:
             report(rules.rule, text, offset)
     return kept
+
+
+def _prose_runs(rules: _Article, texts: list[str], removed_before: list[int]) -> list[bool]:
+    """Per paragraph, whether it lies in a run of article prose holding `prose_min_run` sentences or more.
+
+    A run is prose paragraphs next to each other in the input (a paragraph a rule removed ends it): a teaser's
+    lone summary sentence is no run, an article's paragraphs are one.
+    """
+    marks: list[bool] = []
+    run: list[str] = []
+    for text, removed in zip([*texts, ""], [*removed_before, 1]):
+        is_prose = bool(text) and _is_article_prose(rules, text)
+        if run and (removed or not is_prose):
+            sentences = sum(len(split_sentences(member, "*")) for member in run)
+            marks.extend([sentences >= rules.prose_min_run] * len(run))
+            run = []
+        if is_prose:
+            run.append(text)
+        elif text:
+            marks.append(False)
+    return marks
+
+
+def _is_article_prose(rules: _Article, text: str) -> bool:
+    """A real sentence: long enough, ending like one, not Title Cased, dense with one language's stop words."""
+    m = _measure(rules.shape, text)
+    if m.title_case or not m.ends_sentence or m.length < rules.prose_min_words:
+        return False
+    words = [word.strip(_EDGE_PUNCTUATION).lower() for word in text.split()]
+    words = [word for word in words if word]
+    best = max((sum(word in language for word in words) for language in rules.shape.languages), default=0)
+    return best >= rules.prose_min_stop_share * len(words)
 
 
 def _drop_repeats(rules: _Article, paragraphs: list[tuple[str, int]], report: _Report) -> list[tuple[str, int]]:
@@ -482,6 +540,7 @@ def _rules() -> _Rules:
         min_furniture=shape["min_furniture"],
         min_furniture_share=shape["min_furniture_share"],
         stop_words=frozenset(word for words in shape["stop_words"].values() for word in words),
+        languages=tuple(frozenset(words) for words in shape["stop_words"].values()),
     )
     article = data["article"]
     return _Rules(
@@ -509,6 +568,9 @@ def _rules() -> _Rules:
             max_gap=article["max_gap"],
             neutral_refund=article["neutral_refund"],
             min_page_removed=article["min_page_removed"],
+            prose_min_words=article["prose_min_words"],
+            prose_min_stop_share=article["prose_min_stop_share"],
+            prose_min_run=article["prose_min_run"],
             shape=furniture,
         ),
     )

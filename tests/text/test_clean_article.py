@@ -1,6 +1,7 @@
-"""clean_page() on a whole page dumped as text: the article's main block stays whole, prose beyond a long stretch of
+"""clean() on a whole page dumped as text: the article's main block stays whole, prose beyond a long stretch of
 page furniture goes as `outside_article`, comments after the article go, and an article without page around it
-(or with a list or a table inside) is left alone."""
+(or with a list or a table inside) is left alone. tests/text/test_clean_prose_kept.py covers what the main-block
+reading never drops."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from service.text import CleanResult, clean
 
 
 def clean_page(raw: str, **kwargs: object) -> CleanResult:
-    """clean() with the opt-in main-block step these tests are about."""
+    """clean() with the main-block step these tests are about (the default)."""
     return clean(raw, main_block=True)
 
 
@@ -108,8 +109,8 @@ def test_comment_lines() -> None:
         assert clean_page(sentence) == CleanResult(sentence, ())
 
 
-def test_the_main_block_step_is_opt_in() -> None:
-    """By default nothing is dropped for lying outside the main block: real sentences beat a cleaner page."""
+def test_the_main_block_step_is_the_default_and_can_be_turned_off() -> None:
     raw = "\n".join(HEADER + ARTICLE + FOOTER)
-    assert "outside_article" not in {removal.rule for removal in clean(raw).removed}
-    assert "outside_article" in {removal.rule for removal in clean(raw, main_block=True).removed}
+    assert clean(raw) == clean(raw, main_block=True)
+    assert "outside_article" in {removal.rule for removal in clean(raw).removed}
+    assert "outside_article" not in {removal.rule for removal in clean(raw, main_block=False).removed}
