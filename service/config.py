@@ -110,6 +110,12 @@ class ModelSettings(BaseModel):
         description="After a batch that leaves its model idle, return the freed heap to the OS (glibc "
         "malloc_trim): RSS falls back after a burst instead of staying at its peak. See PERFORMANCE.",
     )
+    malloc_arena_max: int = Field(
+        2,
+        ge=0,
+        description="malloc arenas the process may make (glibc mallopt M_ARENA_MAX), set when the model pool "
+        "starts: each arena keeps a peak of its own; 0: glibc's default, 8 per core. See PERFORMANCE.",
+    )
     preload: bool = Field(
         True,
         description="At start, load the present models requests will use, in the background (/ready is 503 "

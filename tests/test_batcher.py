@@ -530,3 +530,29 @@ def test_translators_batch_within_their_own_budget(settings, monkeypatch: pytest
     monkeypatch.delenv("WIREBRIEF_TRANSLATE_BATCH_MAX_TOKENS")
     monkeypatch.delenv("WIREBRIEF_TRANSLATE_BATCH_MAX_ITEMS")
     assert (Settings().translate_batch_max_tokens, Settings().translate_batch_max_items) == (1024, 16)
+
+
+def test_the_pool_caps_malloc_arenas_as_set(settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from service.backends import memory
+    from service.backends.pool import ModelPool
+    from service.registry import Registry
+
+    asked: list[int] = []
+    monkeypatch.setattr(memory, "limit_arenas", asked.append)
+    registry = Registry.load(settings.registry_path)
+    ModelPool(registry, settings.models)
+    ModelPool(registry, settings.model_copy(update={"malloc_arena_max": 0}).models)
+    assert asked == [2, 0]
+    monkeypatch.setenv("WIREBRIEF_MALLOC_ARENA_MAX", "4")
+    from service.config import Settings
+
+    assert Settings().malloc_arena_max == 4
+
+
+def test_limit_arenas_calls_glibc_and_is_a_no_op_without_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from service.backends import memory
+
+    assert memory.limit_arenas(0) is False  # 0: glibc's own limit, nothing set
+    assert memory.limit_arenas(8) is True  # glibc (Linux): mallopt(M_ARENA_MAX) accepts it
+    monkeypatch.setattr(memory, "_glibc", lambda: None)  # musl, macOS
+    assert memory.limit_arenas(2) is False and memory.release() is False

@@ -121,3 +121,32 @@ print(sorted(m for m in sys.modules if m == "torch" or m.startswith("torch.")))
                                             "PYTHONPATH": f"{tests.parent}:{tests}"})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_ctranslate2_translation_only_imports_no_transformers(converted) -> None:
+    """A translation-only CTranslate2 process (the language named, no summary, plain text) runs on sentencepiece
+    alone: transformers (with numpy, 20 MB of RSS), scikit-learn and trafilatura stay out of it."""
+    import subprocess
+    import sys
+
+    settings, _ = converted
+    script = f"""
+import sys
+from service.config import Settings
+from service.pipeline import ArticleRequest, Pipeline
+from conftest import NORWEGIAN_SEED, seed_text
+settings = Settings(registry_path={str(settings.registry_path)!r}, models_dir={str(settings.models_dir)!r},
+                    data_dir={str(settings.data_dir)!r}, engine="ctranslate2", preload=False)
+pipeline = Pipeline.from_settings(settings)
+result = pipeline.process(ArticleRequest(text=seed_text(NORWEGIAN_SEED), source_lang="no", summary=None))
+assert result.translation is not None and result.translation.engine == "ctranslate2" and result.translation.text
+pipeline.pool.close()
+heavy = ("transformers", "numpy", "torch", "sklearn", "trafilatura")
+print(sorted(m for m in sys.modules if m.split(".")[0] in heavy))
+"""
+    tests = Path(__file__).parent
+    done = subprocess.run([sys.executable, "-c", script], cwd=tests.parent, capture_output=True, text=True,
+                          timeout=300, env={"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin",
+                                            "PYTHONPATH": f"{tests.parent}:{tests}"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"

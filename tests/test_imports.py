@@ -26,8 +26,10 @@ LIGHT = {"service.common.clock": ("fastapi", "starlette", "service.api", "servic
          "service.webhooks.sender": ("fastapi", "service.api"),
          "service.contracts.views": ("fastapi", "starlette", "service.api", "service.jobs"),
          "service.pipeline": ("fastapi", "starlette", "service.api", "service.contracts", "sqlalchemy"),
-         # scikit-learn (~80 MB) loads when the desk first files or writes a brief, not with the server
-         "service.api.app": ("sklearn",),
+         # scikit-learn (~80 MB) loads when the desk first files or writes a brief, not with the server;
+         # trafilatura (18 MB) with the first HTML page, numpy (12) with the first extractive summary, and
+         # transformers (20) only with a tokenizer sentencepiece alone cannot reproduce (BART's)
+         "service.api.app": ("sklearn", "trafilatura", "numpy", "transformers", "torch"),
          "service.distributed.tasks": ("sklearn",)}
 
 

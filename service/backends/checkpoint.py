@@ -3,7 +3,8 @@
 The CTranslate2 engine runs the network elsewhere, so it needs from the original checkpoint only these
 three things. `transformers`' auto classes and config objects import torch (about 190 MB of RSS for a
 server that never runs it); the tokenizer classes themselves and the JSON files do not. Token ids are
-the ones `AutoTokenizer` gives: the same class, loaded from the same folder.
+the ones `AutoTokenizer` gives: the same class, loaded from the same folder; for Marian, `MarianPieces`,
+the same algorithm on sentencepiece alone, so a translation-only server imports no transformers at all.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import json
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
+
+from .marian_tokenizer import MarianPieces
 
 #: the tokenizer class `AutoTokenizer` picks, by the name a checkpoint declares (tokenizer_config.json's
 #: tokenizer_class, else config.json's model_type): module and class, imported on their own
@@ -25,15 +28,24 @@ TOKENIZER_CLASSES: dict[str, tuple[str, str]] = {
 }
 
 
+#: the names under which a Marian checkpoint's tokenizer can go without transformers (`MarianPieces`)
+MARIAN = frozenset({"marian", "MarianTokenizer"})
+
+
 def read_json(path: Path) -> dict[str, Any]:
     """A JSON object from the checkpoint folder; an absent file reads as empty."""
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
 def load_tokenizer(folder: Path) -> Any:
-    """The checkpoint's tokenizer, imported by class (no torch); other architectures go through `AutoTokenizer`."""
+    """The checkpoint's tokenizer, imported by class (no torch); other architectures go through `AutoTokenizer`.
+
+    A Marian checkpoint gets `MarianPieces` (sentencepiece only, the same ids) where it reproduces transformers'
+    class exactly, else that class."""
     declared = read_json(folder / "tokenizer_config.json").get("tokenizer_class")
     name = declared or read_json(folder / "config.json").get("model_type", "")
+    if name in MARIAN and (pieces := MarianPieces.read(folder)) is not None:
+        return pieces  # the same ids on sentencepiece alone: transformers is never imported
     if name in TOKENIZER_CLASSES:
         module, cls = TOKENIZER_CLASSES[name]
         return getattr(importlib.import_module(module), cls).from_pretrained(folder)

@@ -95,6 +95,7 @@ class ModelPool:
     def __init__(self, registry: Registry, settings: ModelSettings) -> None:
         self.registry = registry
         self.settings = settings
+        memory.limit_arenas(settings.malloc_arena_max)  # before the batchers' threads make arenas of their own
         self.models_dir = settings.models_dir
         shared = BatchLimits(
             max_batch_tokens=settings.batch_max_tokens,

@@ -6,8 +6,6 @@ import math
 import re
 from collections.abc import Sequence
 
-import numpy as np
-
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 #: function words carry no topic; a short list is enough for similarity between sentences
 _STOPWORDS = frozenset(
@@ -89,6 +87,8 @@ def textrank(sentences: Sequence[str]) -> list[float]:
 
     Similarity is Mihalcea & Tarau's: shared terms / (log|A| + log|B|).
     """
+    import numpy as np  # with the first extractive summary: a translation-only server never loads it (12 MB)
+
     n = len(sentences)
     if n == 0:
         return []

@@ -45,10 +45,8 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urljoin
 
-import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement, fragment_fromstring
-from trafilatura.settings import Document, use_config
 
 from ..errors import PayloadTooLarge, UnreadableHtml
 
@@ -143,6 +141,8 @@ class Page:
 
 @lru_cache(maxsize=1)
 def _trafilatura_config() -> ConfigParser:
+    from trafilatura.settings import use_config
+
     config = use_config()
     config.set("DEFAULT", "MAX_FILE_SIZE", str(MAX_PAGE_CHARS))
     config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # only the CLI uses it (with signals); be explicit
@@ -157,6 +157,10 @@ def extract_page(html: str, *, url: str | None = None) -> Page:
     """
     if len(html) > MAX_PAGE_CHARS:
         raise PayloadTooLarge(f"The HTML page has {len(html)} characters; at most {MAX_PAGE_CHARS} are read.")
+    # imported with the first page (18 MB of RSS, with its date and URL parsers), not with every server
+    import trafilatura
+    from trafilatura.settings import Document
+
     try:
         tree = trafilatura.load_html(html)
     except (TypeError, ValueError, etree.LxmlError):
