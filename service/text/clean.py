@@ -126,6 +126,10 @@ class _Article:
     prose_min_words: int
     prose_min_stop_share: float
     prose_min_run: int
+    unit_max_header_words: int
+    unit_max_header_lines: int
+    unit_max_sentences: int
+    unit_min_repeats: int
     shape: _Furniture  # its stop words and title-case reading
 
 
@@ -255,6 +259,8 @@ def _keep_article(
     Whatever the block leaves out, two things stay: a run of article prose (`_prose_runs`: real sentences, next to
     each other, enough of them), and what lies right next to kept text with no removed paragraph between and is
     not page furniture (`_furniture_marks`): a list, a table, a heading. So a page that is mostly a list keeps it.
+    Repeated units (`_repeated_units`: teasers, comments) do not grow the block, and a run of them set apart from
+    it by page furniture (`_units_apart`) is kept neither way; a run the block begins in is the article's own.
     """
     removed_before = [position - previous - 1 for previous, position in zip([-1, *positions], positions)]
     seen: set[str] = set()
@@ -275,11 +281,67 @@ def _keep_article(
     limit = next(  # the article ends at the first sign of comments that comes after some of its prose
         (cut for cut in (bisect.bisect_left(positions, end) for end in ends) if any(prose[:cut])), len(paragraphs)
     )
+    whole = _best_span(rules, texts[:limit], kinds, weights, removed_before, [False] * limit)
+    if whole is None:
+        return paragraphs
+    units = _repeated_units(rules, texts[:limit])
+    start = whole[0]
+    while start >= 0 and units[start]:  # the run the block begins in, or that follows its first paragraph, is its own
+        units[start] = False
+        start -= 1
+    for i in range(whole[0] + 1, limit):
+        if not units[i]:
+            break
+        units[i] = False
+    trimmed = _best_span(rules, texts[:limit], kinds, weights, removed_before, units)
+    if trimmed is None or not whole[0] <= trimmed[0] <= trimmed[1] <= whole[1]:
+        units, trimmed = [False] * limit, whole  # the repeated units held the article itself: a list article
+    first, last = trimmed
+    keep = [first <= i <= last for i in range(len(paragraphs))]
+    for side in (range(first - 1, -1, -1), range(last + 1, limit)):
+        budget = rules.max_gap  # bad paragraphs it takes to end the article; short prose and data win some back
+        for i in side:
+            budget -= removed_before[i + 1] if side.step < 0 else removed_before[i]
+            budget = budget - weights[i] if kinds[i] == "bad" else min(rules.max_gap, budget + rules.neutral_refund)
+            if budget <= 0:
+                break
+            keep[i] = True
+    furniture = _furniture_marks(rules.shape, texts)
+    apart = _units_apart(units, first, last, furniture)
+    for i in range(limit):
+        keep[i] = keep[i] or (prose[i] and not apart[i])
+    for side in (range(1, limit), range(limit - 2, -1, -1)):
+        for i in side:  # a list, a table or a heading right next to kept text stays with it
+            near = i - side.step
+            keep[i] = keep[i] or (keep[near] and not removed_before[max(i, near)] and not furniture[i] and not apart[i])
+    kept: list[tuple[str, int]] = []
+    for i, (text, offset) in enumerate(paragraphs):
+        if keep[i]:
+            kept.append((text, offset))
+        else:
+            report(rules.rule, text, offset)
+    return kept
+
+
+def _best_span(
+    rules: _Article,
+    texts: list[str],
+    kinds: list[str],
+    weights: list[int],
+    removed_before: list[int],
+    units: list[bool],
+) -> tuple[int, int] | None:
+    """The run of paragraphs with the best sum (Kadane's algorithm), or None when no sum is above zero.
+
+    Good paragraphs add their words, unless they lie in repeated `units` (teasers, comments: they add nothing);
+    bad ones cost `bad_cost` by weight, and each paragraph a rule removed before one costs `removed_cost`.
+    """
     best, best_span = 0.0, None
     running, start = 0.0, 0
-    for i, kind in enumerate(kinds[:limit]):
+    for i, text in enumerate(texts):
+        kind = kinds[i]
         value = (
-            len(paragraphs[i][0].split())
+            (0 if units[i] else len(text.split()))
             if kind == "good"
             else 0
             if kind == "neutral"
@@ -292,32 +354,61 @@ def _keep_article(
         running += value
         if running > best:
             best, best_span = running, (start, i)
-    if best_span is None:
-        return paragraphs
-    first, last = best_span
-    keep = [first <= i <= last for i in range(len(paragraphs))]
-    for side in (range(first - 1, -1, -1), range(last + 1, limit)):
-        budget = rules.max_gap  # bad paragraphs it takes to end the article; short prose and data win some back
-        for i in side:
-            budget -= removed_before[i + 1] if side.step < 0 else removed_before[i]
-            budget = budget - weights[i] if kinds[i] == "bad" else min(rules.max_gap, budget + rules.neutral_refund)
-            if budget <= 0:
-                break
-            keep[i] = True
-    for i in range(limit):
-        keep[i] = keep[i] or prose[i]
-    furniture = _furniture_marks(rules.shape, texts)
-    for side in (range(1, limit), range(limit - 2, -1, -1)):
-        for i in side:  # a list, a table or a heading right next to kept text stays with it
-            near = i - side.step
-            keep[i] = keep[i] or (keep[near] and not removed_before[max(i, near)] and not furniture[i])
-    kept: list[tuple[str, int]] = []
-    for i, (text, offset) in enumerate(paragraphs):
-        if keep[i]:
-            kept.append((text, offset))
+    return best_span
+
+
+def _repeated_units(rules: _Article, texts: list[str]) -> list[bool]:
+    """Per paragraph, whether it lies in a run of `unit_min_repeats` or more short units in a row.
+
+    A unit is a few header lines (no article prose, at most `unit_max_header_words` words: a headline, a name, a
+    time stamp) and the paragraphs after them up to the next header, together `unit_max_sentences` sentences or
+    fewer: a teaser's summary, a comment. An article's section (a heading and its paragraphs) runs longer.
+    """
+    header = [not _is_article_prose(rules, text) and len(text.split()) <= rules.unit_max_header_words for text in texts]
+    marks = [False] * len(texts)
+    run: list[tuple[int, int]] = []  # (first, end) of each unit in the current run
+    i = 0
+    while i <= len(texts):
+        j = i
+        while j < len(texts) and header[j]:
+            j += 1
+        k = j
+        while k < len(texts) and not header[k]:
+            k += 1
+        sentences = sum(len(split_sentences(text, "*")) for text in texts[j:k])
+        short = i < j < k and j - i <= rules.unit_max_header_lines and sentences <= rules.unit_max_sentences
+        if short and run and run[-1][1] == i:
+            run.append((i, k))
         else:
-            report(rules.rule, text, offset)
-    return kept
+            if len(run) >= rules.unit_min_repeats:
+                for a, b in run:
+                    marks[a:b] = [True] * (b - a)
+            run = (
+                [(max(i, j - rules.unit_max_header_lines), k)]
+                if i < j < k and sentences <= rules.unit_max_sentences
+                else []
+            )
+        i = k if k > i else i + 1
+    return marks
+
+
+def _units_apart(units: list[bool], first: int, last: int, furniture: list[bool]) -> list[bool]:
+    """Per paragraph, whether it lies in a run of repeated units set apart from the main block [first, last].
+
+    Apart means outside the block with page furniture between: a teaser column after a menu, a comment thread
+    after a link list. A removed paragraph alone is no page edge (a caption, an advert inside an article), and a
+    run that touches the block may be the article's own sections: neither is apart.
+    """
+    apart = [False] * len(units)
+    for is_unit, group in itertools.groupby(range(len(units)), key=lambda i: units[i]):
+        members = list(group)
+        a, b = members[0], members[-1]
+        if not is_unit or (a <= last and b >= first):
+            continue
+        between = range(last + 1, a) if a > last else range(b + 1, first)
+        if any(furniture[i] for i in between):
+            apart[a : b + 1] = [True] * (b + 1 - a)
+    return apart
 
 
 def _prose_runs(rules: _Article, texts: list[str], removed_before: list[int]) -> list[bool]:
@@ -571,6 +662,10 @@ def _rules() -> _Rules:
             prose_min_words=article["prose_min_words"],
             prose_min_stop_share=article["prose_min_stop_share"],
             prose_min_run=article["prose_min_run"],
+            unit_max_header_words=article["unit_max_header_words"],
+            unit_max_header_lines=article["unit_max_header_lines"],
+            unit_max_sentences=article["unit_max_sentences"],
+            unit_min_repeats=article["unit_min_repeats"],
             shape=furniture,
         ),
     )
