@@ -97,9 +97,6 @@ def test_convert_cli(converted) -> None:
 
 def test_ctranslate2_server_never_imports_torch(converted) -> None:
     """torch is ~190 MB of RSS a CTranslate2 process never runs: loading and translating must not import it."""
-    import subprocess
-    import sys
-
     settings, _ = converted
     script = f"""
 import sys
@@ -115,20 +112,12 @@ assert result.summary is not None and result.summary.word_count > 0
 pipeline.pool.close()
 print(sorted(m for m in sys.modules if m == "torch" or m.startswith("torch.")))
 """
-    tests = Path(__file__).parent
-    done = subprocess.run([sys.executable, "-c", script], cwd=tests.parent, capture_output=True, text=True,
-                          timeout=300, env={"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin",
-                                            "PYTHONPATH": f"{tests.parent}:{tests}"})
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert _last_line_in_fresh_process(script) == "[]"
 
 
 def test_ctranslate2_translation_only_imports_no_transformers(converted) -> None:
     """A translation-only CTranslate2 process (the language named, no summary, plain text) runs on sentencepiece
     alone: transformers (with numpy, 20 MB of RSS), scikit-learn and trafilatura stay out of it."""
-    import subprocess
-    import sys
-
     settings, _ = converted
     script = f"""
 import sys
@@ -144,9 +133,17 @@ pipeline.pool.close()
 heavy = ("transformers", "numpy", "torch", "sklearn", "trafilatura")
 print(sorted(m for m in sys.modules if m.split(".")[0] in heavy))
 """
+    assert _last_line_in_fresh_process(script) == "[]"
+
+
+def _last_line_in_fresh_process(script: str) -> str:
+    """Run `script` in a fresh offline interpreter (the tests folder importable) and return its last line of output."""
+    import subprocess
+    import sys
+
     tests = Path(__file__).parent
     done = subprocess.run([sys.executable, "-c", script], cwd=tests.parent, capture_output=True, text=True,
                           timeout=300, env={"HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin",
                                             "PYTHONPATH": f"{tests.parent}:{tests}"})
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    return done.stdout.strip().splitlines()[-1]
