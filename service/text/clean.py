@@ -277,14 +277,15 @@ def _keep_article(
     if total - len(paragraphs) < rules.min_page_removed:
         return paragraphs  # too little page furniture around it to be a page: an article with a list stays whole
     texts = [text for text, _ in paragraphs]
-    prose = _prose_runs(rules, texts, removed_before)
+    sentence_like = [bool(text) and _is_article_prose(rules, text) for text in texts]  # read once, used twice
+    prose = _prose_runs(rules, texts, sentence_like, removed_before)
     limit = next(  # the article ends at the first sign of comments that comes after some of its prose
         (cut for cut in (bisect.bisect_left(positions, end) for end in ends) if any(prose[:cut])), len(paragraphs)
     )
     whole = _best_span(rules, texts[:limit], kinds, weights, removed_before, [False] * limit)
     if whole is None:
         return paragraphs
-    units = _repeated_units(rules, texts[:limit])
+    units = _repeated_units(rules, texts[:limit], sentence_like[:limit])
     start = whole[0]
     while start >= 0 and units[start]:  # the run the block begins in, or that follows its first paragraph, is its own
         units[start] = False
@@ -357,14 +358,17 @@ def _best_span(
     return best_span
 
 
-def _repeated_units(rules: _Article, texts: list[str]) -> list[bool]:
+def _repeated_units(rules: _Article, texts: list[str], sentence_like: list[bool]) -> list[bool]:
     """Per paragraph, whether it lies in a run of `unit_min_repeats` or more short units in a row.
 
     A unit is a few header lines (no article prose, at most `unit_max_header_words` words: a headline, a name, a
     time stamp) and the paragraphs after them up to the next header, together `unit_max_sentences` sentences or
     fewer: a teaser's summary, a comment. An article's section (a heading and its paragraphs) runs longer.
     """
-    header = [not _is_article_prose(rules, text) and len(text.split()) <= rules.unit_max_header_words for text in texts]
+    header = [
+        not is_prose and len(text.split()) <= rules.unit_max_header_words
+        for text, is_prose in zip(texts, sentence_like)
+    ]
     marks = [False] * len(texts)
     run: list[tuple[int, int]] = []  # (first, end) of each unit in the current run
     i = 0
@@ -411,7 +415,7 @@ def _units_apart(units: list[bool], first: int, last: int, furniture: list[bool]
     return apart
 
 
-def _prose_runs(rules: _Article, texts: list[str], removed_before: list[int]) -> list[bool]:
+def _prose_runs(rules: _Article, texts: list[str], sentence_like: list[bool], removed_before: list[int]) -> list[bool]:
     """Per paragraph, whether it lies in a run of article prose holding `prose_min_run` sentences or more.
 
     A run is prose paragraphs next to each other in the input (a paragraph a rule removed ends it): a teaser's
@@ -419,8 +423,7 @@ def _prose_runs(rules: _Article, texts: list[str], removed_before: list[int]) ->
     """
     marks: list[bool] = []
     run: list[str] = []
-    for text, removed in zip([*texts, ""], [*removed_before, 1]):
-        is_prose = bool(text) and _is_article_prose(rules, text)
+    for text, is_prose, removed in zip([*texts, ""], [*sentence_like, False], [*removed_before, 1]):
         if run and (removed or not is_prose):
             sentences = sum(len(split_sentences(member, "*")) for member in run)
             marks.extend([sentences >= rules.prose_min_run] * len(run))
